@@ -1,7 +1,4 @@
-import { beforeAll } from 'vitest';
 import { initBackend } from '../src/index.js';
 
 // Every test file runs on the WebAssembly backend unless GUMBEL_BACKEND says otherwise.
-beforeAll(async () => {
-  await initBackend((process.env.GUMBEL_BACKEND as 'cpu' | 'wasm' | undefined) ?? 'wasm');
-});
+await initBackend((process.env.GUMBEL_BACKEND as 'cpu' | 'wasm' | undefined) ?? 'wasm');
