@@ -1,0 +1,31 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it, vi } from 'vitest';
+
+/** The first ```ts block after a README heading. */
+function codeBlockAfter(heading: string): string {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf(heading));
+  const match = /```ts\n([\s\S]*?)```/.exec(section);
+  if (!match) throw new Error(`no ts code block after ${heading}`);
+  return match[1];
+}
+
+describe('README', () => {
+  it('quick-start example runs as written', async () => {
+    const directory = new URL('./.generated/', import.meta.url);
+    mkdirSync(directory, { recursive: true });
+    const file = new URL('quickstart.ts', directory);
+    writeFileSync(file, codeBlockAfter('## Quick start'));
+    const printed: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((...args) => {
+      printed.push(args.join(' '));
+    });
+    try {
+      await import(file.href);
+    } finally {
+      log.mockRestore();
+    }
+    expect(printed[0]).toBe('backend: wasm');
+    expect(printed.join('\n')).toMatch(/Tensor/);
+  });
+});
