@@ -5,6 +5,33 @@
 
 export type { BackendName, BackendReport } from './backend.js';
 export { activeBackend, initBackend, isBackendInitialized } from './backend.js';
+// Distributions
+export type { CategoricalParameters } from './distributions/categorical.js';
+export { Categorical } from './distributions/categorical.js';
+export type {
+  DistributionOptions,
+  ReparameterizedDistribution,
+  SampleOptions,
+} from './distributions/distribution.js';
+export { Distribution } from './distributions/distribution.js';
+export { ExpRelaxedOneHotCategorical } from './distributions/expRelaxedOneHotCategorical.js';
+export type { GumbelParameters } from './distributions/gumbel.js';
+export { EULER_GAMMA, Gumbel } from './distributions/gumbel.js';
+export type { KLFunction } from './distributions/kl.js';
+export { klDivergence, registerKL } from './distributions/kl.js';
+export { LogitRelaxedBernoulli } from './distributions/logitRelaxedBernoulli.js';
+export type { NormalParameters } from './distributions/normal.js';
+export { Normal } from './distributions/normal.js';
+export { OneHotCategorical } from './distributions/oneHotCategorical.js';
+export type { LogitsOrProbs } from './distributions/parameters.js';
+export { RelaxedBernoulli } from './distributions/relaxedBernoulli.js';
+export type { RelaxedBernoulliParameters } from './distributions/relaxedBernoulliBase.js';
+export { RelaxedBernoulliBase } from './distributions/relaxedBernoulliBase.js';
+export type { RelaxedCategoricalParameters } from './distributions/relaxedCategoricalBase.js';
+export { RelaxedCategoricalBase } from './distributions/relaxedCategoricalBase.js';
+export { RelaxedOneHotCategorical } from './distributions/relaxedOneHotCategorical.js';
+export { lgamma, lgammaTensor } from './math/lgamma.js';
+export { softplus } from './math/softplus.js';
 export type { GumbelMaxOptions } from './ops/gumbelMax.js';
 export { gumbelMax, gumbelTopK } from './ops/gumbelMax.js';
 export type { GumbelSoftmaxOptions, GumbelSoftmaxSample } from './ops/gumbelSoftmax.js';
