@@ -4,6 +4,7 @@ import { philoxBlock } from './philox.js';
 /** Counter word 2 separates the two uses of a key: drawing numbers and deriving child keys. */
 const DRAW_DOMAIN = 0;
 const SPLIT_DOMAIN = 1;
+const FOLD_DOMAIN = 2;
 const TWO_POW_32 = 0x1_0000_0000;
 
 /**
@@ -77,6 +78,21 @@ export class RandomGenerator {
       children.push(RandomGenerator.fromKey(this.scratch[0], this.scratch[1]));
     }
     return children;
+  }
+
+  /**
+   * A child generator determined by this generator's key and `data` alone (JAX's `fold_in`): the
+   * stream for training step `t` is `generator.foldIn(t)`, rebuilt in O(1) when a run resumes.
+   * Does not advance this generator.
+   */
+  foldIn(data: number): RandomGenerator {
+    if (!Number.isSafeInteger(data) || data < 0) {
+      throw new ArgumentError('data', `must be an integer in [0, 2^53 - 1], got ${data}`);
+    }
+    const counter = [(data % TWO_POW_32) >>> 0, Math.floor(data / TWO_POW_32) >>> 0, FOLD_DOMAIN, 0];
+    const key = new Uint32Array(4);
+    philoxBlock(counter, this.key0, this.key1, key, 0);
+    return RandomGenerator.fromKey(key[0], key[1]);
   }
 
   private setCounter(index: number, domain: number): void {

@@ -94,3 +94,16 @@ describe('uniformArray', () => {
     expect(chiSquareTest(counts, new Array(100).fill(0.01)).pValue).toBeGreaterThan(0.001);
   });
 });
+
+describe('RandomGenerator.foldIn', () => {
+  it('is a pure function of (seed, data) and differs across data and from split children', () => {
+    const parent = new RandomGenerator(8);
+    parent.nextUint32(12); // drawing does not change what foldIn gives
+    expect(parent.foldIn(3).nextUint32(8)).toEqual(new RandomGenerator(8).foldIn(3).nextUint32(8));
+    const streams = [parent.foldIn(0), parent.foldIn(1), new RandomGenerator(8).split(1)[0]].map((g) =>
+      [...g.nextUint32(8)].join(),
+    );
+    expect(new Set(streams).size).toBe(3);
+    expect(() => parent.foldIn(-1)).toThrow(/data must be an integer in \[0, 2\^53 - 1\], got -1/);
+  });
+});

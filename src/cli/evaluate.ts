@@ -1,0 +1,56 @@
+import type { Command } from 'commander';
+import { staticBinarizeSplits } from '../data/binarize.js';
+import { loadDataset } from '../data/load.js';
+import { tf } from '../tf.js';
+import { priorCodes, scoreSplit } from '../vae/report.js';
+import { loadVae } from '../vae/savedModel.js';
+import { imageGridPng } from '../viz/imageGrid.js';
+import { writeFileAtomicSync } from '../viz/writeFileAtomic.js';
+import { integerAtLeast, oneOf } from './options.js';
+
+/** Registers `gumbel eval` and `gumbel sample`, which work on a saved run folder. */
+export function addModelCommands(program: Command): void {
+  program
+    .command('eval')
+    .description('score a saved model: −ELBO (one-hot) and importance-weighted −log p(x) on the test set')
+    .requiredOption('--model <dir>', 'run folder holding model.json and weights.bin')
+    .option('--dataset <name>', 'mnist or fashion-mnist', oneOf(['mnist', 'fashion-mnist']), 'mnist')
+    .option('--data <dir>', 'a folder of IDX files instead of --dataset')
+    .option(
+      '--seed <n>',
+      'binarization seed (use the training run’s to score its own test set)',
+      integerAtLeast(0),
+      1,
+    )
+    .option('--iw-samples <m>', 'importance samples per image', integerAtLeast(1), 1000)
+    .action(
+      async (flags: { model: string; dataset: string; data?: string; seed: number; iwSamples: number }) => {
+        const vae = await loadVae(flags.model);
+        const { test } = staticBinarizeSplits(loadDataset(flags.data ?? flags.dataset), flags.seed);
+        const scores = scoreSplit(vae, test.images, flags.iwSamples, 13);
+        vae.dispose();
+        console.log(JSON.stringify({ test: scores }, null, 2));
+      },
+    );
+
+  program
+    .command('sample')
+    .description('decode random one-hot codes from the prior into a PNG grid of digits')
+    .requiredOption('--model <dir>', 'run folder holding model.json and weights.bin')
+    .option('--out <file>', 'PNG to write', 'samples.png')
+    .option('--count <n>', 'number of samples (a grid of 10 per row)', integerAtLeast(1), 100)
+    .option('--seed <n>', 'seed of the codes', integerAtLeast(0), 1)
+    .action(async (flags: { model: string; out: string; count: number; seed: number }) => {
+      const vae = await loadVae(flags.model);
+      const codes = priorCodes(vae, flags.count, flags.seed);
+      const pixels = tf.tidy(() => tf.sigmoid(vae.decode(codes)).dataSync() as Float32Array);
+      codes.dispose();
+      vae.dispose();
+      const columns = Math.min(10, flags.count);
+      const rows = Math.ceil(flags.count / columns);
+      const padded = new Float32Array(rows * columns * 784);
+      padded.set(pixels);
+      writeFileAtomicSync(flags.out, imageGridPng(padded, { rows, columns }));
+      console.log(`wrote ${flags.count} samples to ${flags.out}`);
+    });
+}

@@ -1,0 +1,234 @@
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { DEFAULT_SCHEDULE, type TemperatureSchedule } from '../schedules/temperature.js';
+import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../vae/config.js';
+import { finishRun } from '../vae/finish.js';
+import { RESUMABLE_SETTINGS, type ResumableSetting, VaeTrainer } from '../vae/trainer.js';
+import { ArgumentError } from '../validate.js';
+import { integerAtLeast, nonNegativeNumber, oneOf, positiveNumber } from './options.js';
+
+interface TrainFlags {
+  out: string;
+  resume?: string;
+  dataset: string;
+  data?: string;
+  steps: number;
+  batch: number;
+  lr: number;
+  seed: number;
+  latentVariables: number;
+  categories: number;
+  schedule: 'exponential' | 'linear' | 'constant';
+  temperature: number;
+  minTemperature: number;
+  annealRate: number;
+  annealEvery: number;
+  hard: boolean;
+  kl: 'analytic' | 'relaxed';
+  priorTemperature: number;
+  binarization: 'static' | 'dynamic';
+  checkpointEvery: number;
+  iwSamples: number;
+  evalTrainLimit: number;
+  trainLimit: number;
+}
+
+function scheduleOf(flags: TrainFlags): TemperatureSchedule {
+  if (flags.schedule === 'constant') return { kind: 'constant', initial: flags.temperature };
+  if (flags.schedule === 'linear') {
+    return {
+      kind: 'linear',
+      initial: flags.temperature,
+      minimum: flags.minTemperature,
+      steps: flags.steps,
+      interval: flags.annealEvery,
+    };
+  }
+  return {
+    kind: 'exponential',
+    initial: flags.temperature,
+    minimum: flags.minTemperature,
+    rate: flags.annealRate,
+    interval: flags.annealEvery,
+  };
+}
+
+function configOf(flags: TrainFlags): TrainConfig {
+  return {
+    ...DEFAULT_TRAIN_CONFIG,
+    dataset: flags.data ?? flags.dataset,
+    trainLimit: flags.trainLimit,
+    steps: flags.steps,
+    batchSize: flags.batch,
+    learningRate: flags.lr,
+    seed: flags.seed,
+    latentVariables: flags.latentVariables,
+    categories: flags.categories,
+    schedule: scheduleOf(flags),
+    hard: flags.hard,
+    kl: flags.kl,
+    priorTemperature: flags.priorTemperature,
+    binarization: flags.binarization,
+    checkpointEvery: flags.checkpointEvery,
+    iwSamples: flags.iwSamples,
+    evalTrainLimit: flags.evalTrainLimit,
+  };
+}
+
+/**
+ * The flags given with --resume: those that may change (steps, checkpoint interval, evaluation);
+ * any other flag would silently fork the run, so it is an error.
+ */
+function resumeOverrides(flags: TrainFlags, command: Command): Partial<Pick<TrainConfig, ResumableSetting>> {
+  const given = command.options
+    .map((option) => option.attributeName())
+    .filter((name) => command.getOptionValueSource(name) === 'cli' && name !== 'resume');
+  const fixed = given.filter((name) => !(RESUMABLE_SETTINGS as readonly string[]).includes(name));
+  if (fixed.length > 0) {
+    throw new ArgumentError(
+      fixed.map((name) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', '),
+      `cannot change when resuming (the run keeps its configuration); only --steps, --checkpoint-every, --iw-samples and --eval-train-limit can`,
+    );
+  }
+  const config = configOf(flags);
+  return Object.fromEntries(
+    RESUMABLE_SETTINGS.filter((name) => given.includes(name)).map((name) => [name, config[name]]),
+  );
+}
+
+/** Trains with a progress bar; Ctrl-C writes a checkpoint and exits with 130. */
+async function train(flags: TrainFlags, command: Command): Promise<void> {
+  const trainer = flags.resume
+    ? VaeTrainer.resume(flags.resume, { overrides: resumeOverrides(flags, command) })
+    : VaeTrainer.start(configOf(flags), flags.out);
+  const { config } = trainer.state;
+  console.log(
+    `training ${config.latentVariables}×${config.categories} categorical VAE on ${config.dataset} → ${trainer.folder.path}` +
+      (trainer.state.step > 0 ? ` (resuming at step ${trainer.state.step})` : ''),
+  );
+  let interrupted = false;
+  const onInterrupt = () => {
+    interrupted = true;
+  };
+  process.on('SIGINT', onInterrupt);
+  const bar = new SingleBar({
+    format: 'step {value}/{total} | loss {loss} | τ {tau} | {speed} steps/s | ETA {eta_formatted}',
+    noTTYOutput: true,
+    notTTYSchedule: 10_000,
+    etaBuffer: 200,
+  });
+  bar.start(config.steps, trainer.state.step, { loss: '-', tau: trainer.temperature.toFixed(3), speed: '-' });
+  const resumedAt = trainer.state.step;
+  const startedSeconds = trainer.state.trainingSeconds;
+  const { stopped } = await trainer.run({
+    onStep: (metrics) => {
+      const speed = (metrics.step - resumedAt) / Math.max(metrics.seconds - startedSeconds, 1e-9);
+      bar.update(metrics.step, {
+        loss: metrics.loss.toFixed(2),
+        tau: metrics.temperature.toFixed(3),
+        speed: speed.toFixed(1),
+      });
+    },
+    shouldStop: () => interrupted,
+  });
+  bar.stop();
+  process.off('SIGINT', onInterrupt);
+  if (stopped) {
+    console.error(
+      `interrupted at step ${trainer.state.step}; checkpoint written. Resume with: gumbel train --resume ${trainer.folder.path}`,
+    );
+    trainer.dispose();
+    process.exitCode = 130;
+    return;
+  }
+  console.log(
+    `evaluating the best model (step ${trainer.state.bestStep}) with m = ${config.iwSamples} importance samples…`,
+  );
+  const summary = await finishRun(trainer);
+  trainer.dispose();
+  console.log(
+    [
+      `           −ELBO (one-hot)   −log p(x) IW m=${config.iwSamples}`,
+      `train ${summary.train.images.toString().padStart(5)}  ${summary.train.negativeElbo.toFixed(2).padStart(10)}   ${summary.train.importanceWeightedNll.toFixed(2).padStart(10)}`,
+      `test  ${summary.test.images.toString().padStart(5)}  ${summary.test.negativeElbo.toFixed(2).padStart(10)}   ${summary.test.importanceWeightedNll.toFixed(2).padStart(10)}`,
+      `${summary.timings.stepsPerSecond.toFixed(1)} steps/s on ${summary.backend}; wrote ${trainer.folder.path}/{summary.json,model.json,weights.bin,samples.png,reconstructions.png,curves.png,metrics.jsonl}`,
+    ].join('\n'),
+  );
+}
+
+/** Registers `gumbel train`. */
+export function addTrainCommand(program: Command): void {
+  const d = DEFAULT_TRAIN_CONFIG;
+  program
+    .command('train')
+    .description('train a categorical VAE (Jang et al. 2017) and evaluate it')
+    .option('--out <dir>', 'run folder to create', 'runs/default')
+    .option('--resume <dir>', 'continue the run in <dir> from its last checkpoint')
+    .option(
+      '--dataset <name>',
+      'mnist (embedded 10,000 digits) or fashion-mnist',
+      oneOf(['mnist', 'fashion-mnist']),
+      'mnist',
+    )
+    .option('--data <dir>', 'a folder of IDX files (train-/t10k- images and labels) instead of --dataset')
+    .option('--steps <n>', 'training steps', integerAtLeast(1), d.steps)
+    .option('--batch <n>', 'batch size', integerAtLeast(1), d.batchSize)
+    .option('--lr <rate>', 'Adam learning rate', positiveNumber, d.learningRate)
+    .option('--seed <n>', 'seed of everything random in the run', integerAtLeast(0), d.seed)
+    .option(
+      '--latent-variables <N>',
+      'number of categorical latent variables',
+      integerAtLeast(1),
+      d.latentVariables,
+    )
+    .option('--categories <K>', 'classes per latent variable', integerAtLeast(2), d.categories)
+    .option(
+      '--schedule <kind>',
+      'temperature schedule: exponential, linear or constant',
+      oneOf(['exponential', 'linear', 'constant']),
+      'exponential',
+    )
+    .option('--temperature <tau0>', 'initial temperature', positiveNumber, DEFAULT_SCHEDULE.initial)
+    .option('--min-temperature <tau>', 'temperature floor', positiveNumber, 0.5)
+    .option('--anneal-rate <r>', 'exponential schedule rate r in tau0·exp(−r·t)', nonNegativeNumber, 3e-5)
+    .option('--anneal-every <S>', 'update the temperature every S steps', integerAtLeast(1), 1000)
+    .option('--hard', 'straight-through: one-hot forward, soft gradient', false)
+    .option(
+      '--kl <kind>',
+      'analytic (Jang) or relaxed (Maddison, Monte-Carlo)',
+      oneOf(['analytic', 'relaxed']),
+      d.kl,
+    )
+    .option(
+      '--prior-temperature <lambda>',
+      'prior temperature of the relaxed KL',
+      positiveNumber,
+      d.priorTemperature,
+    )
+    .option(
+      '--binarization <kind>',
+      'static (one fixed draw) or dynamic (redrawn each epoch)',
+      oneOf(['static', 'dynamic']),
+      d.binarization,
+    )
+    .option(
+      '--checkpoint-every <n>',
+      'validate and checkpoint every n steps',
+      integerAtLeast(1),
+      d.checkpointEvery,
+    )
+    .option('--iw-samples <m>', 'importance samples per image for −log p(x)', integerAtLeast(1), d.iwSamples)
+    .option(
+      '--eval-train-limit <n>',
+      'training images scored at the end (0 = all)',
+      integerAtLeast(0),
+      d.evalTrainLimit,
+    )
+    .option(
+      '--train-limit <n>',
+      'train on the first n training images only (0 = all)',
+      integerAtLeast(0),
+      d.trainLimit,
+    )
+    .action(train);
+}

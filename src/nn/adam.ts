@@ -1,0 +1,71 @@
+import type { Tensor } from '../tf.js';
+import { tf } from '../tf.js';
+
+/** Adam's hyper-parameters (Kingma & Ba 2015); the defaults are the paper's and PyTorch's. */
+export interface AdamOptions {
+  learningRate?: number;
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+}
+
+/**
+ * Adam with its whole state (step count, first and second moments) readable and restorable, so a
+ * training run resumed from a checkpoint continues bit-for-bit as if it had not stopped (the bias
+ * corrections are computed from the step count in double precision, not accumulated in float32).
+ * Same update as PyTorch's `torch.optim.Adam`.
+ */
+export class Adam {
+  readonly learningRate: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  /** Number of updates applied so far. */
+  step = 0;
+  private readonly firstMoments: tf.Variable[];
+  private readonly secondMoments: tf.Variable[];
+
+  constructor(
+    private readonly parameters: tf.Variable[],
+    options: AdamOptions = {},
+  ) {
+    this.learningRate = options.learningRate ?? 1e-3;
+    this.beta1 = options.beta1 ?? 0.9;
+    this.beta2 = options.beta2 ?? 0.999;
+    this.epsilon = options.epsilon ?? 1e-8;
+    this.firstMoments = parameters.map((p) => tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
+    this.secondMoments = parameters.map((p) => tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
+  }
+
+  /** Applies one update with `gradients` given in the order of the parameters. */
+  apply(gradients: Tensor[]): void {
+    this.step += 1;
+    const firstCorrection = 1 - this.beta1 ** this.step;
+    const secondCorrection = 1 - this.beta2 ** this.step;
+    const stepSize = this.learningRate / firstCorrection;
+    tf.tidy(() => {
+      this.parameters.forEach((parameter, i) => {
+        const gradient = gradients[i];
+        const first = tf.add(tf.mul(this.firstMoments[i], this.beta1), tf.mul(gradient, 1 - this.beta1));
+        const second = tf.add(
+          tf.mul(this.secondMoments[i], this.beta2),
+          tf.mul(tf.square(gradient), 1 - this.beta2),
+        );
+        this.firstMoments[i].assign(first);
+        this.secondMoments[i].assign(second);
+        const denominator = tf.add(tf.div(tf.sqrt(second), Math.sqrt(secondCorrection)), this.epsilon);
+        parameter.assign(tf.sub(parameter, tf.mul(tf.div(first, denominator), stepSize)));
+      });
+    });
+  }
+
+  /** The moment tensors, first moments then second moments, in parameter order (not copies). */
+  moments(): tf.Variable[] {
+    return [...this.firstMoments, ...this.secondMoments];
+  }
+
+  /** Frees the moment variables. */
+  dispose(): void {
+    tf.dispose(this.moments());
+  }
+}

@@ -1,0 +1,45 @@
+import type { Tensor } from '../tf.js';
+import { tf } from '../tf.js';
+
+/** Activation applied by {@link dense}. */
+export type Activation = 'relu' | 'linear';
+
+/**
+ * A fully connected layer y = activation(x·W + b) with a hand-written gradient.
+ *
+ * TF.js's own matMul gradient multiplies with the transposeA/transposeB flags, which on the wasm
+ * backend run 13–28× slower than an explicit transpose followed by a plain matMul (measured here:
+ * 512³ in ≈ 16 ms plain, ≈ 210–235 ms flagged); this gradient transposes explicitly.
+ *
+ * @param input - [batch, inputs]
+ * @param kernel - [inputs, units]
+ * @param bias - [units]
+ */
+export function dense(
+  input: Tensor,
+  kernel: Tensor,
+  bias: Tensor,
+  activation: Activation = 'linear',
+): Tensor {
+  const layer = tf.customGrad((x, w, b, save) => {
+    const output = tf.tidy(() => {
+      const linear = tf.add(tf.matMul(x as Tensor, w as Tensor), b as Tensor);
+      return activation === 'relu' ? tf.relu(linear) : linear;
+    });
+    (save as tf.GradSaveFunc)([x as Tensor, w as Tensor, output]);
+    return {
+      value: output,
+      gradFunc: (dy: Tensor, [savedInput, savedKernel, savedOutput]: Tensor[]) =>
+        tf.tidy(() => {
+          const dLinear =
+            activation === 'relu' ? tf.mul(dy, tf.cast(tf.greater(savedOutput, 0), 'float32')) : dy;
+          return [
+            tf.matMul(dLinear, tf.transpose(savedKernel)),
+            tf.matMul(tf.transpose(savedInput), dLinear),
+            tf.sum(dLinear, 0),
+          ];
+        }),
+    };
+  });
+  return layer(input, kernel, bias);
+}

@@ -1,0 +1,137 @@
+import { type Activation, dense } from '../nn/dense.js';
+import type { Seed } from '../random/generator.js';
+import { resolveGenerator } from '../random/generator.js';
+import { uniformArray } from '../random/noise.js';
+import type { Tensor } from '../tf.js';
+import { tf } from '../tf.js';
+import { ArgumentError } from '../validate.js';
+
+/** Shape of the categorical VAE (Jang et al. 2017). */
+export interface VaeShape {
+  /** N, the number of categorical latent variables (default 20). */
+  latentVariables: number;
+  /** K, the number of classes of each (default 10). */
+  categories: number;
+  /** Pixels per image (default 784 = 28×28). */
+  inputSize: number;
+  /** Hidden widths of the encoder (default [512, 256]); the decoder mirrors them. */
+  hiddenUnits: number[];
+}
+
+/** The paper's model: 784–512–256–(20·10) encoder, mirrored decoder. */
+export const DEFAULT_VAE_SHAPE: VaeShape = {
+  latentVariables: 20,
+  categories: 10,
+  inputSize: 784,
+  hiddenUnits: [512, 256],
+};
+
+/** One dense layer's parameters, named as in the saved TF.js layers model. */
+export interface DenseLayer {
+  name: string;
+  kernel: tf.Variable;
+  bias: tf.Variable;
+  activation: Activation;
+}
+
+/** Checks N ≥ 1, K ≥ 2 and positive integer widths. */
+export function checkVaeShape(shape: VaeShape): void {
+  const integerAtLeast = (value: number, minimum: number, name: string) => {
+    if (!Number.isInteger(value) || value < minimum) {
+      throw new ArgumentError(name, `must be an integer >= ${minimum}, got ${value}`);
+    }
+  };
+  integerAtLeast(shape.latentVariables, 1, 'latentVariables (N)');
+  integerAtLeast(shape.categories, 2, 'categories (K)');
+  integerAtLeast(shape.inputSize, 1, 'inputSize');
+  for (const units of shape.hiddenUnits) integerAtLeast(units, 1, 'hiddenUnits');
+}
+
+/** The layer names and sizes, encoder then decoder; the saved model uses the same names. */
+export function layerPlan(
+  shape: VaeShape,
+): { name: string; inputs: number; units: number; activation: Activation }[] {
+  const latent = shape.latentVariables * shape.categories;
+  const encoderSizes = [shape.inputSize, ...shape.hiddenUnits, latent];
+  const decoderSizes = [latent, ...[...shape.hiddenUnits].reverse(), shape.inputSize];
+  const plan = (prefix: string, sizes: number[]) =>
+    sizes.slice(1).map((units, i) => ({
+      name: i === sizes.length - 2 ? `${prefix}_logits` : `${prefix}_hidden_${i + 1}`,
+      inputs: sizes[i],
+      units,
+      activation: (i === sizes.length - 2 ? 'linear' : 'relu') as Activation,
+    }));
+  return [...plan('encoder', encoderSizes), ...plan('decoder', decoderSizes)];
+}
+
+/**
+ * A categorical VAE: the encoder maps an image to N×K logits of q(z|x); the decoder maps a
+ * (relaxed or one-hot) code of N×K to 784 Bernoulli logits of p(x|z). Weights are Glorot-uniform
+ * from the library's seeded generator, biases 0, so the same seed gives the same initial model.
+ */
+export class CategoricalVae {
+  readonly shape: VaeShape;
+  readonly layers: DenseLayer[];
+
+  constructor(shape: VaeShape = DEFAULT_VAE_SHAPE, seed: Seed = 0) {
+    checkVaeShape(shape);
+    this.shape = shape;
+    const generator = resolveGenerator(seed);
+    this.layers = layerPlan(shape).map(({ name, inputs, units, activation }) => {
+      const limit = Math.sqrt(6 / (inputs + units));
+      const uniforms = uniformArray(inputs * units, generator).map((u) => (2 * u - 1) * limit);
+      // tf.tidy frees the initial values; variables survive it.
+      return tf.tidy(() => ({
+        name,
+        activation,
+        kernel: tf.variable(tf.tensor2d(uniforms, [inputs, units]), true),
+        bias: tf.variable(tf.zeros([units]), true),
+      }));
+    });
+  }
+
+  /** All trainable variables, each layer's kernel then bias, encoder first. */
+  parameters(): tf.Variable[] {
+    return this.layers.flatMap((layer) => [layer.kernel, layer.bias]);
+  }
+
+  /** Logits of q(z|x): [batch, N, K] for images [batch, inputSize]. */
+  encode(images: Tensor): Tensor {
+    return tf.tidy(() => {
+      const encoder = this.layers.slice(0, this.layers.length / 2);
+      const flat = encoder.reduce((h, layer) => dense(h, layer.kernel, layer.bias, layer.activation), images);
+      return tf.reshape(flat, [-1, this.shape.latentVariables, this.shape.categories]);
+    });
+  }
+
+  /** Bernoulli logits of p(x|z): [batch, inputSize] for codes [batch, N, K] (or flattened). */
+  decode(codes: Tensor): Tensor {
+    return tf.tidy(() => {
+      const decoder = this.layers.slice(this.layers.length / 2);
+      const flat = tf.reshape(codes, [-1, this.shape.latentVariables * this.shape.categories]);
+      return decoder.reduce((h, layer) => dense(h, layer.kernel, layer.bias, layer.activation), flat);
+    });
+  }
+
+  /** Overwrites every parameter, in {@link CategoricalVae.parameters} order. */
+  assignWeights(values: Float32Array[]): void {
+    const parameters = this.parameters();
+    if (values.length !== parameters.length) {
+      throw new ArgumentError('values', `must hold ${parameters.length} arrays, got ${values.length}`);
+    }
+    parameters.forEach((parameter, i) => {
+      if (values[i].length !== parameter.size) {
+        throw new ArgumentError(
+          'values',
+          `array ${i} must hold ${parameter.size} numbers, got ${values[i].length}`,
+        );
+      }
+      tf.tidy(() => parameter.assign(tf.tensor(values[i], parameter.shape)));
+    });
+  }
+
+  /** Frees the variables. */
+  dispose(): void {
+    tf.dispose(this.parameters());
+  }
+}

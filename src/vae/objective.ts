@@ -1,0 +1,116 @@
+import { gumbelSoftmaxSample } from '../ops/gumbelSoftmax.js';
+import { straightThrough } from '../ops/straightThrough.js';
+import type { Seed } from '../random/generator.js';
+import { gumbelNoise } from '../random/noise.js';
+import type { Tensor } from '../tf.js';
+import { tf } from '../tf.js';
+import type { CategoricalVae } from './model.js';
+
+/** How the KL term of the ELBO is computed. */
+export type KlKind = 'analytic' | 'relaxed';
+
+/** Options of {@link elboTerms}. */
+export interface ElboOptions {
+  /** Temperature τ of the relaxed posterior sample. */
+  temperature: number;
+  /** Straight-through: decode the exact one-hot, backpropagate through the soft sample. */
+  hard: boolean;
+  /**
+   * 'analytic' (Jang et al. 2017): KL(q(z|x) ‖ uniform) summed over the N categoricals, exact.
+   * 'relaxed' (Maddison et al. 2017): one-sample Monte-Carlo log q_τ(y|x) − log p_λ(y) of the
+   * relaxed sample under ExpConcrete densities with posterior τ and prior λ.
+   */
+  kl: KlKind;
+  /** Prior temperature λ of the relaxed KL (Maddison et al. use 2/3 for the prior). */
+  priorTemperature?: number;
+  seed?: Seed;
+}
+
+/** Per-example pieces of the ELBO, each [batch], in nats. */
+export interface ElboTerms {
+  /** E_q log p(x|z), one-sample estimate. */
+  reconstruction: Tensor;
+  /** The KL term. */
+  kl: Tensor;
+  /** reconstruction − kl. */
+  elbo: Tensor;
+}
+
+/** log p(x|z) of binary pixels under Bernoulli logits: Σ x·l − softplus(l), stable for any l. [batch] */
+export function bernoulliLogLikelihood(images: Tensor, decoderLogits: Tensor): Tensor {
+  return tf.tidy(() => {
+    const softplus = tf.add(tf.relu(decoderLogits), tf.log1p(tf.exp(tf.neg(tf.abs(decoderLogits)))));
+    return tf.sum(tf.sub(tf.mul(images, decoderLogits), softplus), -1);
+  });
+}
+
+/** KL(Cat(softmax logits) ‖ uniform over K) summed over the N variables: Σ q log q + N log K. [batch] */
+export function klToUniform(logits: Tensor): Tensor {
+  return tf.tidy(() => {
+    const categories = logits.shape[logits.rank - 1];
+    const logQ = tf.logSoftmax(logits);
+    const perVariable = tf.add(tf.sum(tf.mul(tf.exp(logQ), logQ), -1), Math.log(categories));
+    return tf.sum(perVariable, -1);
+  });
+}
+
+/**
+ * log density of ExpConcrete(logits, τ) at log-space points x, summed over the N variables:
+ * log (K−1)! + (K−1) log τ + Σ_k (ℓ_k − τx_k) − K·logsumexp(ℓ − τx), ℓ the normalized logits
+ * (Maddison et al. 2017, App. C.3). [batch]
+ */
+function expConcreteLogDensity(normalizedLogits: Tensor, logSample: Tensor, temperature: number): Tensor {
+  return tf.tidy(() => {
+    const categories = logSample.shape[logSample.rank - 1];
+    let logFactorial = 0;
+    for (let k = 2; k < categories; k++) logFactorial += Math.log(k);
+    const scores = tf.sub(normalizedLogits, tf.mul(logSample, temperature));
+    const perVariable = tf.sub(tf.sum(scores, -1), tf.mul(tf.logSumExp(scores, -1), categories));
+    return tf.sum(tf.add(perVariable, logFactorial + (categories - 1) * Math.log(temperature)), -1);
+  });
+}
+
+/**
+ * The ELBO of a batch of binary images, E_q[log p(x|z)] − KL(q(z|x) ‖ p(z)) with p(z) uniform over
+ * the K classes of each of the N variables, estimated with one Gumbel-softmax sample per image.
+ */
+export function elboTerms(model: CategoricalVae, images: Tensor, options: ElboOptions): ElboTerms {
+  return tf.tidy(() => {
+    const logits = model.encode(images);
+    const { code, kl } =
+      options.kl === 'analytic' ? analyticKlSample(logits, options) : relaxedKlSample(logits, options);
+    const reconstruction = bernoulliLogLikelihood(images, model.decode(code));
+    return { reconstruction, kl, elbo: tf.sub(reconstruction, kl) };
+  });
+}
+
+function analyticKlSample(logits: Tensor, options: ElboOptions): { code: Tensor; kl: Tensor } {
+  const sample = gumbelSoftmaxSample(logits, {
+    temperature: options.temperature,
+    seed: options.seed,
+    validateArgs: false,
+  });
+  return { code: options.hard ? sample.hard : sample.soft, kl: klToUniform(logits) };
+}
+
+/** The relaxed sample is drawn in log space, so its density never takes the log of an underflowed 0. */
+function relaxedKlSample(logits: Tensor, options: ElboOptions): { code: Tensor; kl: Tensor } {
+  const categories = logits.shape[logits.rank - 1] as number;
+  const normalized = tf.logSoftmax(logits);
+  const noise = gumbelNoise(logits.shape, options.seed);
+  const logSample = tf.logSoftmax(tf.div(tf.add(normalized, noise), options.temperature));
+  const soft = tf.exp(logSample);
+  const index = tf.argMax(logSample, -1);
+  const code = options.hard ? straightThrough(tf.oneHot(index, categories), soft) : soft;
+  const uniform = tf.fill(logits.shape, -Math.log(categories));
+  const kl = tf.sub(
+    expConcreteLogDensity(normalized, logSample, options.temperature),
+    expConcreteLogDensity(uniform, logSample, options.priorTemperature ?? options.temperature),
+  );
+  return { code, kl };
+}
+
+/** The training loss: −mean ELBO over the batch, a scalar. */
+export function negativeElbo(model: CategoricalVae, images: Tensor, options: ElboOptions): tf.Scalar {
+  return tf.tidy(() => tf.neg(tf.mean(elboTerms(model, images, options).elbo)) as tf.Scalar);
+}

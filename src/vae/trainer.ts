@@ -1,0 +1,266 @@
+import { batchesPerEpoch, batchIndices, imageBatchTensor, positionOfStep } from '../data/batches.js';
+import { dynamicBinarize, staticBinarizeSplits } from '../data/binarize.js';
+import { sliceExamples } from '../data/dataset.js';
+import { loadDataset } from '../data/load.js';
+import { Adam } from '../nn/adam.js';
+import { RandomGenerator } from '../random/generator.js';
+import { temperatureAt } from '../schedules/temperature.js';
+import { tf } from '../tf.js';
+import { ArgumentError } from '../validate.js';
+import type { CheckpointContents, NamedArray } from './checkpointFormat.js';
+import { checkTrainConfig, type TrainConfig } from './config.js';
+import { discreteNegativeElbo } from './evaluate.js';
+import { CategoricalVae } from './model.js';
+import { negativeElbo } from './objective.js';
+import { RunFolder, type StepMetrics } from './runFolder.js';
+
+/** What a checkpoint records besides the arrays. */
+export interface TrainerState {
+  config: TrainConfig;
+  step: number;
+  bestValidation: number | null;
+  bestStep: number;
+  trainingSeconds: number;
+}
+
+/** The binarized images of a run. */
+export interface RunData {
+  /** Training images of an epoch (fixed for static binarization, redrawn for dynamic). */
+  trainImages: (epoch: number) => Float32Array;
+  trainCount: number;
+  /** Fixed (statically binarized) splits used for validation, evaluation and pictures. */
+  trainFixed: Float32Array;
+  validation: Float32Array;
+  test: Float32Array;
+}
+
+/** Loads, cuts and binarizes the run's data set. */
+export function prepareRunData(config: TrainConfig): RunData {
+  const grey = loadDataset(config.dataset);
+  const train =
+    config.trainLimit > 0
+      ? sliceExamples(grey.train, 0, Math.min(config.trainLimit, grey.train.count))
+      : grey.train;
+  const binary = staticBinarizeSplits({ ...grey, train }, config.seed);
+  const trainImages =
+    config.binarization === 'static'
+      ? () => binary.train.images
+      : (epoch: number) => dynamicBinarize(train.images, config.seed, epoch);
+  return {
+    trainImages,
+    trainCount: train.count,
+    trainFixed: binary.train.images,
+    validation: binary.validation.images,
+    test: binary.test.images,
+  };
+}
+
+/** The settings a resumed run may change. */
+export const RESUMABLE_SETTINGS = ['steps', 'checkpointEvery', 'iwSamples', 'evalTrainLimit'] as const;
+export type ResumableSetting = (typeof RESUMABLE_SETTINGS)[number];
+
+/** Seed of the fixed noise used for every validation, so validations of one run compare. */
+const VALIDATION_SEED = 7;
+
+/**
+ * Trains a categorical VAE step by step with checkpoints. Each step's batch, temperature and noise
+ * are pure functions of (seed, step), and the checkpoint holds the parameters and Adam's full state,
+ * so a run resumed from a checkpoint ends with exactly the parameters of an uninterrupted run.
+ */
+export class VaeTrainer {
+  readonly model: CategoricalVae;
+  private readonly adam: Adam;
+  private readonly noiseRoot: RandomGenerator;
+  private epochImages: { epoch: number; images: Float32Array } | undefined;
+  private pendingMetrics: StepMetrics[] = [];
+
+  private constructor(
+    readonly folder: RunFolder,
+    readonly data: RunData,
+    readonly state: TrainerState,
+  ) {
+    const { config } = state;
+    this.model = new CategoricalVae(
+      {
+        latentVariables: config.latentVariables,
+        categories: config.categories,
+        inputSize: 784,
+        hiddenUnits: config.hiddenUnits,
+      },
+      new RandomGenerator(config.seed).foldIn(0),
+    );
+    this.adam = new Adam(this.model.parameters(), { learningRate: config.learningRate });
+    this.noiseRoot = new RandomGenerator(config.seed).foldIn(1);
+  }
+
+  /** Starts a new run in `folder`; refuses a folder that already holds a checkpoint. */
+  static start(config: TrainConfig, folder: string, data?: RunData): VaeTrainer {
+    checkTrainConfig(config);
+    const runFolder = new RunFolder(folder);
+    if (runFolder.hasCheckpoint()) {
+      throw new ArgumentError(
+        'out',
+        `${folder} already holds a run; resume it with --resume ${folder} or choose another folder`,
+      );
+    }
+    const state: TrainerState = { config, step: 0, bestValidation: null, bestStep: 0, trainingSeconds: 0 };
+    return new VaeTrainer(runFolder, data ?? prepareRunData(config), state);
+  }
+
+  /**
+   * Continues the run in `folder` from its last checkpoint. `overrides` may change what does not
+   * alter the training trajectory: the total steps, the checkpoint interval and the final evaluation.
+   */
+  static resume(
+    folder: string,
+    options: { overrides?: Partial<Pick<TrainConfig, ResumableSetting>>; data?: RunData } = {},
+  ): VaeTrainer {
+    const runFolder = new RunFolder(folder);
+    const checkpoint = runFolder.readCheckpoint<TrainerState>('checkpoint');
+    const state = { ...checkpoint.state, config: { ...checkpoint.state.config, ...options.overrides } };
+    checkTrainConfig(state.config);
+    const trainer = new VaeTrainer(runFolder, options.data ?? prepareRunData(state.config), state);
+    trainer.restore(checkpoint);
+    runFolder.readMetrics(state.step + 1); // drop lines logged after the checkpoint
+    return trainer;
+  }
+
+  /** τ at the current step. */
+  get temperature(): number {
+    return temperatureAt(this.state.config.schedule, this.state.step);
+  }
+
+  /**
+   * Trains until `config.steps` (or until `shouldStop` says so after a step), validating and
+   * checkpointing every `checkpointEvery` steps and at the end. Yields to the event loop after each
+   * step (so Ctrl-C handlers and progress bars run). Returns whether it was stopped early; a stop
+   * writes a checkpoint first.
+   */
+  async run(
+    hooks: { onStep?: (metrics: StepMetrics) => void; shouldStop?: () => boolean } = {},
+  ): Promise<{ stopped: boolean }> {
+    const { config } = this.state;
+    const perEpoch = batchesPerEpoch(this.data.trainCount, config.batchSize);
+    while (this.state.step < config.steps) {
+      const started = performance.now();
+      const temperature = this.temperature;
+      const loss = this.trainStep(perEpoch, temperature);
+      this.state.step += 1;
+      this.state.trainingSeconds += (performance.now() - started) / 1000;
+      const metrics: StepMetrics = {
+        step: this.state.step,
+        loss,
+        temperature,
+        seconds: this.state.trainingSeconds,
+      };
+      const atCheckpoint = this.state.step % config.checkpointEvery === 0 || this.state.step === config.steps;
+      if (atCheckpoint) metrics.validation = this.validate();
+      this.pendingMetrics.push(metrics);
+      hooks.onStep?.(metrics);
+      await new Promise((resolve) => setImmediate(resolve));
+      if (atCheckpoint) this.checkpoint();
+      else if (hooks.shouldStop?.()) {
+        this.checkpoint();
+        return { stopped: true };
+      }
+    }
+    return { stopped: false };
+  }
+
+  private trainStep(perEpoch: number, temperature: number): number {
+    const { config } = this.state;
+    const position = positionOfStep(this.state.step, perEpoch);
+    const indices = batchIndices(
+      this.data.trainCount,
+      { batchSize: config.batchSize, seed: config.seed },
+      position,
+    );
+    const images = imageBatchTensor(this.imagesOfEpoch(position.epoch), indices, 784);
+    const parameters = this.model.parameters();
+    const { value, grads } = tf.variableGrads(
+      () =>
+        negativeElbo(this.model, images, {
+          temperature,
+          hard: config.hard,
+          kl: config.kl,
+          priorTemperature: config.priorTemperature,
+          seed: this.noiseRoot.foldIn(this.state.step),
+        }),
+      parameters,
+    );
+    this.adam.apply(parameters.map((parameter) => grads[parameter.name]));
+    const loss = value.dataSync()[0];
+    tf.dispose([value, images, ...Object.values(grads)]);
+    if (!Number.isFinite(loss)) throw new Error(`training diverged: loss ${loss} at step ${this.state.step}`);
+    return loss;
+  }
+
+  private imagesOfEpoch(epoch: number): Float32Array {
+    if (this.epochImages?.epoch !== epoch) this.epochImages = { epoch, images: this.data.trainImages(epoch) };
+    return this.epochImages.images;
+  }
+
+  /** Validation −ELBO (discretized) with fixed noise; keeps the best parameters in best.bin. */
+  private validate(): number {
+    const value = discreteNegativeElbo(this.model, this.data.validation, { seed: VALIDATION_SEED });
+    if (this.state.bestValidation === null || value < this.state.bestValidation) {
+      this.state.bestValidation = value;
+      this.state.bestStep = this.state.step;
+      this.folder.writeCheckpoint('best', {
+        state: { step: this.state.step, validation: value },
+        arrays: this.namedArrays('parameter', this.model.parameters()),
+      });
+    }
+    return value;
+  }
+
+  /** Flushes the metrics, then replaces checkpoint.bin atomically. */
+  private checkpoint(): void {
+    this.folder.appendMetrics(this.pendingMetrics);
+    this.pendingMetrics = [];
+    this.folder.writeCheckpoint<TrainerState>('checkpoint', {
+      state: { ...this.state, config: this.state.config },
+      arrays: [
+        ...this.namedArrays('parameter', this.model.parameters()),
+        ...this.namedArrays('adam', this.adam.moments()),
+        { name: 'adam_step', shape: [1], values: new Float32Array([this.adam.step]) },
+      ],
+    });
+  }
+
+  private namedArrays(prefix: string, tensors: tf.Tensor[]): NamedArray[] {
+    return tensors.map((tensor, i) => ({
+      name: `${prefix}_${i}`,
+      shape: tensor.shape,
+      values: tensor.dataSync() as Float32Array,
+    }));
+  }
+
+  private restore(checkpoint: CheckpointContents<TrainerState>): void {
+    const byName = new Map(checkpoint.arrays.map((array) => [array.name, array]));
+    const take = (name: string, target: tf.Variable) => {
+      const array = byName.get(name);
+      if (!array || array.values.length !== target.size) {
+        throw new Error(
+          `${this.folder.file('checkpoint.bin')}: ${name} is missing or does not fit the model`,
+        );
+      }
+      tf.tidy(() => target.assign(tf.tensor(array.values, target.shape)));
+    };
+    this.model.parameters().forEach((parameter, i) => take(`parameter_${i}`, parameter));
+    this.adam.moments().forEach((moment, i) => take(`adam_${i}`, moment));
+    this.adam.step = byName.get('adam_step')?.values[0] ?? this.state.step;
+  }
+
+  /** Loads the best parameters seen by validation into the model. */
+  loadBest(): void {
+    const best = this.folder.readCheckpoint<{ step: number }>('best');
+    this.model.assignWeights(best.arrays.map((array) => array.values));
+  }
+
+  /** Frees the model and optimizer state. */
+  dispose(): void {
+    this.model.dispose();
+    this.adam.dispose();
+  }
+}
