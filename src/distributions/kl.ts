@@ -11,9 +11,9 @@ import { OneHotCategorical } from './oneHotCategorical.js';
 /** A closed-form KL(p ‖ q) for one pair of distribution classes. Returns a new tensor of the broadcast batch shape. */
 export type KLFunction<P extends Distribution, Q extends Distribution> = (p: P, q: Q) => Tensor;
 
-/** A distribution class, abstract or not, as a registry key. */
+/** A distribution class, abstract or not, as a registry key (what `registerKL` takes). */
 // biome-ignore lint/suspicious/noExplicitAny: constructors of any signature are keys
-type DistributionClass<T extends Distribution> = abstract new (...args: any[]) => T;
+export type DistributionClass<T extends Distribution> = abstract new (...args: any[]) => T;
 
 const registry = new Map<
   DistributionClass<Distribution>,
