@@ -1,21 +1,15 @@
-import { stopGradient } from '../ops/stopGradient.js';
+import type { Seed } from '../random/generator.js';
 import { gumbelNoise } from '../random/noise.js';
 import type { Tensor } from '../tf.js';
 import { tf } from '../tf.js';
-import { checkFinite, checkPositiveTensor, type TensorInput, toFloatTensor } from '../validate.js';
-import {
-  broadcastShapes,
-  Distribution,
-  type DistributionOptions,
-  type SampleOptions,
-} from './distribution.js';
-import { requireNotNaN } from './support.js';
+import type { TensorInput } from '../validate.js';
+import { LocationScaleDistribution, type LocationScaleParameters } from './locationScale.js';
 
 /** The Euler–Mascheroni constant γ, the mean of a standard Gumbel variable. */
 export const EULER_GAMMA = 0.5772156649015329;
 
 /** Parameters of {@link Gumbel}. */
-export interface GumbelParameters extends DistributionOptions {
+export interface GumbelParameters extends LocationScaleParameters {
   /** Location μ (finite), any shape. */
   loc: TensorInput;
   /** Scale β > 0 (finite), broadcastable against `loc`. */
@@ -27,77 +21,43 @@ export interface GumbelParameters extends DistributionOptions {
  * z = (x − μ)/β, batched over the broadcast shape of `loc` and `scale`. `rsample` is μ + β·g with
  * g = −log(−log u) standard Gumbel noise, always finite.
  */
-export class Gumbel extends Distribution {
-  /** μ as given (a caller's tensor is not copied; do not dispose it through this object). */
-  readonly loc: Tensor;
-  /** β as given (a caller's tensor is not copied; do not dispose it through this object). */
-  readonly scale: Tensor;
-  readonly batchShape: number[];
-  readonly eventShape: number[] = [];
-  readonly hasRsample = true;
-
+export class Gumbel extends LocationScaleDistribution {
   /** @throws {@link ArgumentError} for a non-finite `loc`, `scale` ≤ 0 or non-finite, non-float tensors, shapes that do not broadcast. */
   constructor(parameters: GumbelParameters) {
     super(parameters);
-    this.loc = this.own(parameters.loc, 'loc');
-    this.scale = this.own(parameters.scale, 'scale');
-    this.batchShape = this.guard(() => broadcastShapes(this.loc.shape, this.scale.shape, 'scale'));
-    this.check(() => {
-      checkFinite(this.loc, 'loc');
-      checkPositiveTensor(this.scale, 'scale');
-    });
   }
 
-  /** Reparameterized draws μ + β·g, differentiable in μ and β; shape `[...sampleShape, ...batchShape]`. */
-  rsample(options: SampleOptions = {}): Tensor {
-    return tf.tidy(() => {
-      const noise = gumbelNoise(this.extendedShape(options.sampleShape), options.seed);
-      return tf.add(this.loc, tf.mul(this.scale, noise));
-    });
+  protected standardNoise(shape: number[], seed?: Seed): Tensor {
+    return gumbelNoise(shape, seed);
   }
 
-  /** Draws of shape `[...sampleShape, ...batchShape]`; no gradient flows through them. */
-  sample(options: SampleOptions = {}): Tensor {
-    return tf.tidy(() => stopGradient(this.rsample(options)));
-  }
-
-  /**
-   * log density −(z + e^(−z)) − log β with z = (value − μ)/β, shape broadcast(value, batchShape).
-   *
-   * @throws {@link ArgumentError} (with validateArgs) when `value` holds NaN.
-   */
-  logProb(value: TensorInput): Tensor {
-    return tf.tidy(() => {
-      const x = toFloatTensor(value, 'value');
-      broadcastShapes(this.batchShape, x.shape, 'value');
-      if (this.validateArgs) requireNotNaN(x);
-      const z = tf.div(tf.sub(x, this.loc), this.scale);
-      return tf.sub(tf.neg(tf.add(z, tf.exp(tf.neg(z)))), tf.log(this.scale));
-    });
+  /** standard Gumbel: −(z + e^(−z)) */
+  protected standardLogDensity(z: Tensor): Tensor {
+    return tf.neg(tf.add(z, tf.exp(tf.neg(z))));
   }
 
   /** Differential entropy log β + 1 + γ, shape `batchShape`. */
   entropy(): Tensor {
-    return tf.tidy(() => tf.broadcastTo(tf.add(tf.log(this.scale), 1 + EULER_GAMMA), this.batchShape));
+    return this.batched((_loc, scale) => tf.add(tf.log(scale), 1 + EULER_GAMMA));
   }
 
   /** μ + βγ, shape `batchShape` (a new tensor; the caller disposes it). */
   get mean(): Tensor {
-    return tf.tidy(() => tf.broadcastTo(tf.add(this.loc, tf.mul(this.scale, EULER_GAMMA)), this.batchShape));
+    return this.batched((loc, scale) => tf.add(loc, tf.mul(scale, EULER_GAMMA)));
   }
 
   /** μ, shape `batchShape` (a new tensor; the caller disposes it). */
   get mode(): Tensor {
-    return tf.tidy(() => tf.broadcastTo(this.loc, this.batchShape));
+    return this.batched((loc) => loc);
   }
 
   /** π²β²/6, shape `batchShape` (a new tensor; the caller disposes it). */
   get variance(): Tensor {
-    return tf.tidy(() => tf.broadcastTo(tf.mul(tf.square(this.scale), Math.PI ** 2 / 6), this.batchShape));
+    return this.batched((_loc, scale) => tf.mul(tf.square(scale), Math.PI ** 2 / 6));
   }
 
   /** πβ/√6, shape `batchShape` (a new tensor; the caller disposes it). */
   get stddev(): Tensor {
-    return tf.tidy(() => tf.broadcastTo(tf.mul(this.scale, Math.PI / Math.sqrt(6)), this.batchShape));
+    return this.batched((_loc, scale) => tf.mul(scale, Math.PI / Math.sqrt(6)));
   }
 }
