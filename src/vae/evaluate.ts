@@ -82,13 +82,11 @@ export function importanceWeightedNll(
       ]);
       const index = gumbelMax(repeated, { seed: generator, validateArgs: false });
       const code = oneHotAlong(index, categories, 2);
-      const logQOfCode = tf.sum(tf.mul(code, repeated), [1, 2]);
-      const pixelsRepeated = tf.reshape(tf.tile(tf.expandDims(batch, 1), [1, samples, 1]), [
-        count * samples,
-        inputSize,
-      ]);
-      const logLikelihood = bernoulliLogLikelihood(pixelsRepeated, model.decode(code));
-      const logWeights = tf.reshape(tf.sub(tf.add(logLikelihood, logPrior), logQOfCode), [count, samples]);
+      const logQOfCode = tf.reshape(tf.sum(tf.mul(code, repeated), [1, 2]), [count, samples]);
+      // Each image broadcasts against its `samples` decodings instead of being tiled.
+      const decoded = tf.reshape(model.decode(code), [count, samples, inputSize]);
+      const logLikelihood = bernoulliLogLikelihood(tf.expandDims(batch, 1), decoded);
+      const logWeights = tf.sub(tf.add(logLikelihood, logPrior), logQOfCode);
       const logMeanWeights = tf.sub(tf.logSumExp(logWeights, 1), Math.log(samples));
       return tf.sum(logMeanWeights).dataSync()[0];
     });
