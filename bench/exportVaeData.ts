@@ -11,8 +11,7 @@
  *
  * Run (see bench/README.md):
  * ```
- * npx tsc -p bench/tsconfig.json
- * node runs/bench-build/bench/exportVaeData.js --dataset mnist --seed 0 --out runs/vae-data/mnist-seed0
+ * node --import tsx bench/exportVaeData.ts --dataset mnist --seed 0 --out runs/vae-data/mnist-seed0
  * ```
  */
 import { createHash } from 'node:crypto';
