@@ -11,8 +11,13 @@ import { bernoulliLogLikelihood, klToUniform } from './objective.js';
 export interface EvaluationOptions {
   /** Seed of the evaluation's own noise, so repeated evaluations of one model agree. */
   seed?: number;
-  /** Images per forward pass (default 500; the IW bound uses `batchSize / samples` images at a time, at least 1). */
+  /** Images per forward pass of the −ELBO (default 500). */
   batchSize?: number;
+  /**
+   * Decoded rows per forward pass of the IW bound (default 10,000: ⌊10,000 / samples⌋ images, at
+   * least 1, at a time). Each pass holds a few [rows, 784] float32 tensors, so this bounds memory.
+   */
+  rowsPerPass?: number;
 }
 
 function imageBatches(images: Float32Array, pixels: number, batchSize: number): Tensor[] {
@@ -68,7 +73,7 @@ export function importanceWeightedNll(
   }
   const { latentVariables, categories, inputSize } = model.shape;
   const generator = new RandomGenerator(options.seed ?? 0);
-  const imagesPerPass = Math.max(1, Math.floor((options.batchSize ?? 50_000) / samples));
+  const imagesPerPass = Math.max(1, Math.floor((options.rowsPerPass ?? 10_000) / samples));
   const logPrior = -latentVariables * Math.log(categories);
   let total = 0;
   for (const batch of imageBatches(images, inputSize, imagesPerPass)) {
