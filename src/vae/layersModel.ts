@@ -1,0 +1,137 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import { GumbelSoftmax } from '../layers/gumbelSoftmaxLayer.js';
+import { tf } from '../tf.js';
+import { CategoricalVae, type VaeShape } from './model.js';
+import { checkQuantization, quantizeWeights, type WeightQuantization } from './quantize.js';
+
+/** Options of {@link encodeVae} and `saveVae`. */
+export interface EncodeVaeOptions {
+  /** Temperature stored in the `gumbel_softmax` layer (default 1). */
+  temperature?: number;
+  /** How to store the weights (default 'float32'). */
+  quantization?: WeightQuantization;
+}
+
+/** The two files of a saved model: the `model.json` object and the bytes of its weights file. */
+export interface EncodedVae {
+  /** The contents of `model.json`, naming `weightsPath` as its one weights file. */
+  modelJson: {
+    format: 'layers-model';
+    generatedBy: string;
+    convertedBy: null;
+    modelTopology: object;
+    weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+  };
+  weightData: ArrayBuffer;
+}
+
+/**
+ * The whole autoencoder as one TF.js layers model, loadable by `tf.loadLayersModel`:
+ * `encoder_hidden_1`, `encoder_hidden_2` (dense, ReLU), `encoder_logits` (dense, N·K),
+ * `latent_logits` (reshape to [N, K]), `gumbel_softmax` ({@link GumbelSoftmax}: a relaxed sample when
+ * training, the one-hot argmax when predicting), `latent_code` (flatten), `decoder_hidden_1`,
+ * `decoder_hidden_2` (dense, ReLU), `decoder_logits` (dense, 784 Bernoulli logits; apply a sigmoid
+ * for pixel probabilities). Dense kernels are [inputs, units] as in Keras, so another framework
+ * loads them by these names (PyTorch's `nn.Linear.weight` is the transpose).
+ */
+export function toLayersModel(vae: CategoricalVae, temperature = 1): tfl.LayersModel {
+  const { latentVariables, categories, inputSize } = vae.shape;
+  const denseLayer = (index: number, inputShape?: number[]) => {
+    const layer = vae.layers[index];
+    return tfl.layers.dense({
+      name: layer.name,
+      units: layer.kernel.shape[1] as number,
+      activation: layer.activation,
+      ...(inputShape ? { inputShape } : {}),
+    });
+  };
+  const half = vae.layers.length / 2;
+  const model = tfl.sequential({
+    layers: [
+      ...vae.layers.slice(0, half).map((_, i) => denseLayer(i, i === 0 ? [inputSize] : undefined)),
+      tfl.layers.reshape({ name: 'latent_logits', targetShape: [latentVariables, categories] }),
+      new GumbelSoftmax({ name: 'gumbel_softmax', temperature }),
+      tfl.layers.flatten({ name: 'latent_code' }),
+      ...vae.layers.slice(half).map((_, i) => denseLayer(half + i)),
+    ],
+  });
+  model.setWeights(vae.parameters());
+  return model;
+}
+
+/**
+ * The TF.js layers-format files of a VAE, in memory (no file system: this runs in a browser too).
+ * With `quantization` the weights are stored as float16 or uint8 and the manifest says so;
+ * `tf.loadLayersModel` decodes them back to float32.
+ */
+export async function encodeVae(
+  vae: CategoricalVae,
+  weightsPath: string,
+  options: EncodeVaeOptions = {},
+): Promise<EncodedVae> {
+  const quantization = options.quantization ?? 'float32';
+  checkQuantization(quantization);
+  const model = toLayersModel(vae, options.temperature ?? 1);
+  let encoded: EncodedVae | undefined;
+  try {
+    await model.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        const weights = quantizeWeights(
+          {
+            weightData: artifacts.weightData as ArrayBuffer,
+            weightSpecs: artifacts.weightSpecs as tf.io.WeightsManifestEntry[],
+          },
+          quantization,
+        );
+        encoded = {
+          modelJson: {
+            format: 'layers-model',
+            generatedBy: 'gumbel-softmax',
+            convertedBy: null,
+            modelTopology: artifacts.modelTopology as object,
+            weightsManifest: [{ paths: [weightsPath], weights: weights.weightSpecs }],
+          },
+          weightData: weights.weightData,
+        };
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+  } finally {
+    model.dispose();
+  }
+  return encoded as EncodedVae;
+}
+
+/**
+ * Copies a loaded layers model (as written by {@link encodeVae}) into a {@link CategoricalVae}. The
+ * weights are read asynchronously, so a GPU backend does not stall the page reading them back.
+ */
+export async function vaeFromLayersModel(model: tfl.LayersModel): Promise<CategoricalVae> {
+  const reshape = model.getLayer('latent_logits').getConfig() as { targetShape: number[] };
+  const dense = model.layers.filter((layer) => layer.name.startsWith('encoder_hidden_'));
+  const shape: VaeShape = {
+    latentVariables: reshape.targetShape[0],
+    categories: reshape.targetShape[1],
+    inputSize: model.inputs[0].shape[1] as number,
+    hiddenUnits: dense.map((layer) => (layer.getConfig() as { units: number }).units),
+  };
+  const weights = await Promise.all(
+    model.getWeights().map((weight) => weight.data() as Promise<Float32Array>),
+  );
+  const vae = new CategoricalVae(shape, 0);
+  vae.assignWeights(weights);
+  return vae;
+}
+
+/**
+ * Loads a saved VAE over HTTP(S) (in a browser: a URL relative to the page works too), e.g. the
+ * `model.json` that `gumbel train` writes, served beside its weights file.
+ */
+export async function loadVaeFromUrl(url: string): Promise<CategoricalVae> {
+  const model = await tfl.loadLayersModel(tf.io.http(url));
+  try {
+    return await vaeFromLayersModel(model);
+  } finally {
+    model.dispose();
+  }
+}
