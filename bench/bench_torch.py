@@ -1,0 +1,85 @@
+#!/usr/bin/python3
+"""PyTorch side of `npm run bench`: the same work as bench/bench.ts, timed the same way.
+
+Reads a JSON job on stdin ({"opShapes": [[rows, K], ...], "repeats": n, "vaeSteps": n,
+"threads": t}) and prints JSON timings (milliseconds per call: median, min, max). Gumbel-softmax:
+forward + backward w.r.t. the logits of sum(w * F.gumbel_softmax(logits, tau=1, hard)); VAE:
+one Adam step of the 784-512-256-(20x10) categorical VAE at batch 100 (analytic KL, soft sample).
+"""
+
+import json
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+
+def timed(fn, repeats):
+    for _ in range(3):
+        fn()
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return {"median": statistics.median(samples), "min": min(samples), "max": max(samples), "runs": repeats}
+
+
+def op_case(rows, categories, hard, repeats):
+    logits = torch.randn(rows, categories, requires_grad=True)
+    weights = torch.randn(rows, categories)
+
+    def run():
+        logits.grad = None
+        (F.gumbel_softmax(logits, tau=1.0, hard=hard) * weights).sum().backward()
+
+    return timed(run, repeats)
+
+
+def vae_case(steps):
+    n, k = 20, 10
+    encoder = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(), nn.Linear(256, n * k))
+    decoder = nn.Sequential(nn.Linear(n * k, 256), nn.ReLU(), nn.Linear(256, 512), nn.ReLU(), nn.Linear(512, 784))
+    optimizer = torch.optim.Adam(list(encoder.parameters()) + list(decoder.parameters()), lr=1e-3)
+    images = (torch.rand(100, 784) < 0.3).float()
+
+    def step():
+        logits = encoder(images).view(-1, n, k)
+        code = F.gumbel_softmax(logits, tau=1.0).view(-1, n * k)
+        pixel_logits = decoder(code)
+        reconstruction = -F.binary_cross_entropy_with_logits(pixel_logits, images, reduction="none").sum(-1)
+        log_q = F.log_softmax(logits, -1)
+        kl = (log_q.exp() * log_q).sum(-1).sum(-1) + n * torch.log(torch.tensor(float(k)))
+        loss = -(reconstruction - kl).mean()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+    return timed(step, steps)
+
+
+def main():
+    job = json.load(sys.stdin)
+    torch.set_num_threads(job.get("threads", 1))
+    torch.manual_seed(0)
+    ops = []
+    for rows, categories in job["opShapes"]:
+        for hard in (False, True):
+            ops.append({"shape": [rows, categories], "hard": hard, "ms": op_case(rows, categories, hard, job["repeats"])})
+    result = {
+        "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "ops": ops,
+        "vaeStep": vae_case(job["vaeSteps"]),
+    }
+    json.dump(result, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
