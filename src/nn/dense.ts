@@ -14,12 +14,15 @@ export type Activation = 'relu' | 'linear';
  * @param input - [batch, inputs]
  * @param kernel - [inputs, units]
  * @param bias - [units]
+ * @param inputGradient - false when nothing upstream needs ∂L/∂input (a first layer fed with
+ *   data): its gradient is then zeros, saving a [batch × units × inputs] matMul per step.
  */
 export function dense(
   input: Tensor,
   kernel: Tensor,
   bias: Tensor,
   activation: Activation = 'linear',
+  inputGradient = true,
 ): Tensor {
   const layer = tf.customGrad((x, w, b, save) => {
     const output = tf.tidy(() => {
@@ -34,7 +37,7 @@ export function dense(
           const dLinear =
             activation === 'relu' ? tf.mul(dy, tf.cast(tf.greater(savedOutput, 0), 'float32')) : dy;
           return [
-            tf.matMul(dLinear, tf.transpose(savedKernel)),
+            inputGradient ? tf.matMul(dLinear, tf.transpose(savedKernel)) : tf.zerosLike(savedInput),
             tf.matMul(tf.transpose(savedInput), dLinear),
             tf.sum(dLinear, 0),
           ];

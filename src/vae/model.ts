@@ -95,11 +95,15 @@ export class CategoricalVae {
     return this.layers.flatMap((layer) => [layer.kernel, layer.bias]);
   }
 
-  /** Logits of q(z|x): [batch, N, K] for images [batch, inputSize]. */
+  /** Logits of q(z|x): [batch, N, K] for images [batch, inputSize]. No gradient flows back to the images. */
   encode(images: Tensor): Tensor {
     return tf.tidy(() => {
       const encoder = this.layers.slice(0, this.layers.length / 2);
-      const flat = encoder.reduce((h, layer) => dense(h, layer.kernel, layer.bias, layer.activation), images);
+      // The images need no gradient, so the first layer skips computing one.
+      const flat = encoder.reduce(
+        (h, layer, i) => dense(h, layer.kernel, layer.bias, layer.activation, i > 0),
+        images,
+      );
       return tf.reshape(flat, [-1, this.shape.latentVariables, this.shape.categories]);
     });
   }
