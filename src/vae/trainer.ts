@@ -247,8 +247,8 @@ export class VaeTrainer {
       }
       tf.tidy(() => target.assign(tf.tensor(array.values, target.shape)));
     };
-    this.model.parameters().forEach((parameter, i) => take(`parameter_${i}`, parameter));
-    this.adam.moments().forEach((moment, i) => take(`adam_${i}`, moment));
+    for (const [i, parameter] of this.model.parameters().entries()) take(`parameter_${i}`, parameter);
+    for (const [i, moment] of this.adam.moments().entries()) take(`adam_${i}`, moment);
     this.adam.step = byName.get('adam_step')?.values[0] ?? this.state.step;
   }
 
