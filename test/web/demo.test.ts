@@ -156,8 +156,8 @@ describe('the demo page in headless Chromium', () => {
   });
 
   // WebGPU is opt-in on the page. Here it runs on SwiftShader behind a Chromium flag and takes
-  // ~17 s (shader compilation on the processor), so it runs only with GUMBEL_WEB_WEBGPU=1.
-  it.runIf(process.env.GUMBEL_WEB_WEBGPU === '1')('runs on WebGPU when the address asks', async () => {
+  // ~17 s (shader compilation on the processor).
+  it('runs on WebGPU when the address asks', async () => {
     const webgpuBrowser = await launchChromium(['--enable-unsafe-webgpu']);
     try {
       const { page, problems } = await openPage(webgpuBrowser, `${site.url}?backend=webgpu`);
