@@ -30,6 +30,7 @@ export { RelaxedBernoulliBase } from './distributions/relaxedBernoulliBase.js';
 export type { RelaxedCategoricalParameters } from './distributions/relaxedCategoricalBase.js';
 export { RelaxedCategoricalBase } from './distributions/relaxedCategoricalBase.js';
 export { RelaxedOneHotCategorical } from './distributions/relaxedOneHotCategorical.js';
+export * as estimators from './estimators/index.js';
 export type { GumbelSoftmaxLayerArgs } from './layers/gumbelSoftmaxLayer.js';
 export { GumbelSoftmax } from './layers/gumbelSoftmaxLayer.js';
 export { lgamma, lgammaTensor } from './math/lgamma.js';

@@ -10,22 +10,33 @@ function codeBlockAfter(heading: string): string {
   return match[1];
 }
 
+/** Writes the ts block after `heading` to a module, imports it, and returns what it logged. */
+async function runExample(heading: string, name: string): Promise<string[]> {
+  const directory = new URL('./.generated/', import.meta.url);
+  mkdirSync(directory, { recursive: true });
+  const file = new URL(`${name}.ts`, directory);
+  writeFileSync(file, codeBlockAfter(heading));
+  const printed: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...args) => {
+    printed.push(args.join(' '));
+  });
+  try {
+    await import(file.href);
+  } finally {
+    log.mockRestore();
+  }
+  return printed;
+}
+
 describe('README', () => {
   it('quick-start example runs as written', async () => {
-    const directory = new URL('./.generated/', import.meta.url);
-    mkdirSync(directory, { recursive: true });
-    const file = new URL('quickstart.ts', directory);
-    writeFileSync(file, codeBlockAfter('## Quick start'));
-    const printed: string[] = [];
-    const log = vi.spyOn(console, 'log').mockImplementation((...args) => {
-      printed.push(args.join(' '));
-    });
-    try {
-      await import(file.href);
-    } finally {
-      log.mockRestore();
-    }
+    const printed = await runExample('## Quick start', 'quickstart');
     expect(printed[0]).toBe('backend: wasm');
     expect(printed.join('\n')).toMatch(/Tensor/);
+  });
+
+  it('estimators example runs as written', async () => {
+    const printed = await runExample('## Gradient estimators', 'estimators');
+    expect(printed.join('\n')).toMatch(/reinmax.*\n.*gumbel-rao.*\n.*score-function/);
   });
 });

@@ -2,12 +2,15 @@
 import { Command } from 'commander';
 import { activeBackend, type BackendName, initBackend } from '../backend.js';
 import { addModelCommands } from './evaluate.js';
+import { addLabCommand } from './lab.js';
 import { addTrainCommand } from './train.js';
 
 /** The `gumbel` command line: thin, it calls the library. */
 async function main(argv: string[]): Promise<void> {
   const program = new Command('gumbel')
-    .description('Gumbel-softmax on TensorFlow.js: train, evaluate and sample categorical VAEs')
+    .description(
+      'Gumbel-softmax on TensorFlow.js: train, evaluate and sample categorical VAEs; measure gradient estimators',
+    )
     .option('--backend <name>', 'TF.js backend: wasm, cpu or tensorflow (default: fastest available)')
     .showHelpAfterError('(run with --help for usage)')
     .hook('preAction', async (command) => {
@@ -17,6 +20,7 @@ async function main(argv: string[]): Promise<void> {
     });
   addTrainCommand(program);
   addModelCommands(program);
+  addLabCommand(program);
   await program.parseAsync(argv);
 }
 

@@ -33,3 +33,24 @@ export function oneOf<T extends string>(choices: readonly T[]): (value: string) 
     return value as T;
   };
 }
+
+/** A commander parser for finite numbers (any sign). */
+export function finiteNumber(value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed))
+    throw new InvalidArgumentError('must be a finite number.');
+  return parsed;
+}
+
+/** A commander parser for numbers in [0, 1). */
+export function fractionBelowOne(value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === '' || !(parsed >= 0 && parsed < 1))
+    throw new InvalidArgumentError('must be a number in [0, 1).');
+  return parsed;
+}
+
+/** A commander parser for a comma-separated list, each item parsed by `item`. */
+export function listOf<T>(item: (value: string) => T): (value: string) => T[] {
+  return (value) => value.split(',').map((part) => item(part.trim()));
+}

@@ -1,11 +1,24 @@
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import {
+  BASELINE_NAMES,
+  type BaselineName,
+  ESTIMATOR_NAMES,
+  type EstimatorName,
+} from '../estimators/registry.js';
 import { DEFAULT_SCHEDULE, type TemperatureSchedule } from '../schedules/temperature.js';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../vae/config.js';
 import { finishRun } from '../vae/finish.js';
 import { RESUMABLE_SETTINGS, type ResumableSetting, VaeTrainer } from '../vae/trainer.js';
 import { ArgumentError } from '../validate.js';
-import { integerAtLeast, nonNegativeNumber, oneOf, positiveNumber } from './options.js';
+import {
+  finiteNumber,
+  fractionBelowOne,
+  integerAtLeast,
+  nonNegativeNumber,
+  oneOf,
+  positiveNumber,
+} from './options.js';
 
 interface TrainFlags {
   out: string;
@@ -24,6 +37,12 @@ interface TrainFlags {
   annealRate: number;
   annealEvery: number;
   hard: boolean;
+  estimator: EstimatorName;
+  raoSamples: number;
+  scoreSamples: number;
+  baseline: BaselineName;
+  baselineDecay: number;
+  rebarEta: number;
   kl: 'analytic' | 'relaxed';
   priorTemperature: number;
   binarization: 'static' | 'dynamic';
@@ -66,6 +85,12 @@ function configOf(flags: TrainFlags): TrainConfig {
     categories: flags.categories,
     schedule: scheduleOf(flags),
     hard: flags.hard,
+    estimator: flags.estimator,
+    raoSamples: flags.raoSamples,
+    scoreSamples: flags.scoreSamples,
+    baseline: flags.baseline,
+    baselineDecay: flags.baselineDecay,
+    rebarEta: flags.rebarEta,
     kl: flags.kl,
     priorTemperature: flags.priorTemperature,
     binarization: flags.binarization,
@@ -103,7 +128,7 @@ async function train(flags: TrainFlags, command: Command): Promise<void> {
     : VaeTrainer.start(configOf(flags), flags.out);
   const { config } = trainer.state;
   console.log(
-    `training ${config.latentVariables}×${config.categories} categorical VAE on ${config.dataset} → ${trainer.folder.path}` +
+    `training ${config.latentVariables}×${config.categories} categorical VAE on ${config.dataset} with the ${trainer.estimatorLabel} estimator → ${trainer.folder.path}` +
       (trainer.state.step > 0 ? ` (resuming at step ${trainer.state.step})` : ''),
   );
   let interrupted = false;
@@ -192,7 +217,33 @@ export function addTrainCommand(program: Command): void {
     .option('--min-temperature <tau>', 'temperature floor', positiveNumber, 0.5)
     .option('--anneal-rate <r>', 'exponential schedule rate r in tau0·exp(−r·t)', nonNegativeNumber, 3e-5)
     .option('--anneal-every <S>', 'update the temperature every S steps', integerAtLeast(1), 1000)
-    .option('--hard', 'straight-through: one-hot forward, soft gradient', false)
+    .option('--hard', 'straight-through Gumbel: a synonym of --estimator straight-through-gumbel', false)
+    .option(
+      '--estimator <name>',
+      `gradient estimator: ${ESTIMATOR_NAMES.join(', ')}`,
+      oneOf(ESTIMATOR_NAMES),
+      d.estimator,
+    )
+    .option(
+      '--rao-samples <k>',
+      'gumbel-rao: conditional Gumbel draws per estimate',
+      integerAtLeast(1),
+      d.raoSamples,
+    )
+    .option('--score-samples <S>', 'score-function: samples per image', integerAtLeast(1), d.scoreSamples)
+    .option(
+      '--baseline <kind>',
+      `score-function baseline: ${BASELINE_NAMES.join(', ')}`,
+      oneOf(BASELINE_NAMES),
+      d.baseline,
+    )
+    .option(
+      '--baseline-decay <beta>',
+      'moving-average baseline decay, in [0, 1)',
+      fractionBelowOne,
+      d.baselineDecay,
+    )
+    .option('--rebar-eta <eta>', 'rebar: scale of the control variate', finiteNumber, d.rebarEta)
     .option(
       '--kl <kind>',
       'analytic (Jang) or relaxed (Maddison, Monte-Carlo)',

@@ -1,3 +1,9 @@
+import {
+  type BaselineName,
+  checkEstimatorSpec,
+  type EstimatorName,
+  type EstimatorSpec,
+} from '../estimators/registry.js';
 import { checkSchedule, DEFAULT_SCHEDULE, type TemperatureSchedule } from '../schedules/temperature.js';
 import { ArgumentError, checkPositiveNumber } from '../validate.js';
 import { checkVaeShape, DEFAULT_VAE_SHAPE } from './model.js';
@@ -17,7 +23,20 @@ export interface TrainConfig {
   categories: number;
   hiddenUnits: number[];
   schedule: TemperatureSchedule;
+  /** A synonym of `estimator: 'straight-through-gumbel'` (the `--hard` flag). */
   hard: boolean;
+  /** The gradient estimator of the reconstruction term (default 'gumbel-softmax', the soft sample). */
+  estimator: EstimatorName;
+  /** Gumbel-Rao: k, conditional Gumbel draws per estimate. */
+  raoSamples: number;
+  /** Score function: S, samples per image and step. */
+  scoreSamples: number;
+  /** Score function: the baseline. */
+  baseline: BaselineName;
+  /** Score function with the moving-average baseline: its decay β. */
+  baselineDecay: number;
+  /** REBAR: η, the scale of the control variate. */
+  rebarEta: number;
   kl: KlKind;
   /** Prior temperature λ of the relaxed KL. */
   priorTemperature: number;
@@ -43,6 +62,12 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   hiddenUnits: DEFAULT_VAE_SHAPE.hiddenUnits,
   schedule: DEFAULT_SCHEDULE,
   hard: false,
+  estimator: 'gumbel-softmax',
+  raoSamples: 10,
+  scoreSamples: 4,
+  baseline: 'leave-one-out',
+  baselineDecay: 0.9,
+  rebarEta: 1,
   kl: 'analytic',
   priorTemperature: 0.5,
   binarization: 'static',
@@ -54,6 +79,56 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
 function integerAtLeast(value: number, minimum: number, name: string): void {
   if (!Number.isSafeInteger(value) || value < minimum) {
     throw new ArgumentError(name, `must be an integer >= ${minimum}, got ${value}`);
+  }
+}
+
+/**
+ * The estimator a run uses, with its parameters: `hard` means 'straight-through-gumbel'. Fields
+ * missing from a run saved before estimators existed take their defaults.
+ */
+export function estimatorSpecOf(config: TrainConfig): EstimatorSpec {
+  const d = DEFAULT_TRAIN_CONFIG;
+  const named = config.estimator ?? d.estimator;
+  if (config.hard && named !== 'gumbel-softmax' && named !== 'straight-through-gumbel') {
+    throw new ArgumentError(
+      'hard',
+      `is a synonym of --estimator straight-through-gumbel and cannot be combined with --estimator ${named}`,
+    );
+  }
+  return {
+    name: config.hard ? 'straight-through-gumbel' : named,
+    raoSamples: config.raoSamples ?? d.raoSamples,
+    scoreSamples: config.scoreSamples ?? d.scoreSamples,
+    baseline: config.baseline ?? d.baseline,
+    baselineDecay: config.baselineDecay ?? d.baselineDecay,
+    rebarEta: config.rebarEta ?? d.rebarEta,
+  };
+}
+
+/** The lowest temperature a schedule can reach (its start or its floor). */
+function lowestTemperature(schedule: TemperatureSchedule): { value: number; flag: string } {
+  if (schedule.kind === 'constant' || schedule.initial <= schedule.minimum) {
+    return { value: schedule.initial, flag: 'temperature' };
+  }
+  return { value: schedule.minimum, flag: 'min-temperature' };
+}
+
+function checkEstimatorAgainstRun(config: TrainConfig, spec: EstimatorSpec): void {
+  checkEstimatorSpec(spec);
+  if (spec.name === 'reinmax') {
+    const lowest = lowestTemperature(config.schedule ?? DEFAULT_SCHEDULE);
+    if (lowest.value < 1) {
+      throw new ArgumentError(
+        lowest.flag,
+        `must be >= 1 with --estimator reinmax (ReinMax needs τ ≥ 1), got ${lowest.value}`,
+      );
+    }
+  }
+  if (config.kl === 'relaxed' && spec.name !== 'gumbel-softmax' && spec.name !== 'straight-through-gumbel') {
+    throw new ArgumentError(
+      'kl',
+      `'relaxed' scores the relaxed sample, so it works with --estimator gumbel-softmax or straight-through-gumbel only, not ${spec.name}`,
+    );
   }
 }
 
@@ -81,4 +156,5 @@ export function checkTrainConfig(config: TrainConfig): void {
     hiddenUnits: config.hiddenUnits,
   });
   checkSchedule(config.schedule ?? DEFAULT_SCHEDULE);
+  checkEstimatorAgainstRun(config, estimatorSpecOf(config));
 }

@@ -1,9 +1,11 @@
+import type { ConfiguredEstimator } from '../estimators/registry.js';
 import { gumbelSoftmaxSample } from '../ops/gumbelSoftmax.js';
 import { straightThrough } from '../ops/straightThrough.js';
 import type { Seed } from '../random/generator.js';
 import { gumbelNoise } from '../random/noise.js';
 import type { Tensor } from '../tf.js';
 import { tf } from '../tf.js';
+import { ArgumentError } from '../validate.js';
 import type { CategoricalVae } from './model.js';
 
 /** How the KL term of the ELBO is computed. */
@@ -24,6 +26,14 @@ export interface ElboOptions {
   /** Prior temperature λ of the relaxed KL (Maddison et al. use 2/3 for the prior). */
   priorTemperature?: number;
   seed?: Seed;
+  /**
+   * The gradient estimator of the reconstruction term, from `estimators.createEstimator`; it gets
+   * f(z) = −log p(x|z) per image and τ = `temperature`. Without one: the Gumbel-softmax sample, or
+   * straight-through Gumbel with `hard`. Any estimator works with the analytic KL; the relaxed KL
+   * needs the relaxed sample, so only 'gumbel-softmax' and 'straight-through-gumbel' go with it.
+   * When given, it decides and `hard` is ignored.
+   */
+  estimator?: ConfiguredEstimator;
 }
 
 /** Per-example pieces of the ELBO, each [batch], in nats. */
@@ -72,17 +82,49 @@ function expConcreteLogDensity(normalizedLogits: Tensor, logSample: Tensor, temp
 
 /**
  * The ELBO of a batch of binary images, E_q[log p(x|z)] − KL(q(z|x) ‖ p(z)) with p(z) uniform over
- * the K classes of each of the N variables, estimated with one Gumbel-softmax sample per image.
+ * the K classes of each of the N variables, estimated with one Gumbel-softmax sample per image, or
+ * with `options.estimator` (its values then carry that estimator's gradient).
+ *
+ * @throws {@link ArgumentError} for the relaxed KL with an estimator that has no relaxed sample.
  */
 export function elboTerms(model: CategoricalVae, images: Tensor, options: ElboOptions): ElboTerms {
+  const estimatorName = options.estimator?.spec.name;
+  if (
+    options.kl === 'relaxed' &&
+    estimatorName !== undefined &&
+    !RELAXED_KL_ESTIMATORS.includes(estimatorName)
+  ) {
+    throw new ArgumentError(
+      'kl',
+      `'relaxed' needs the relaxed sample, so it works with the gumbel-softmax and straight-through-gumbel estimators only, not ${estimatorName}; use 'analytic'`,
+    );
+  }
   return tf.tidy(() => {
     const logits = model.encode(images);
+    if (options.estimator && options.kl === 'analytic') {
+      const negativeLikelihood = (code: Tensor) => tf.neg(bernoulliLogLikelihood(images, model.decode(code)));
+      const { loss } = options.estimator.estimate(logits, negativeLikelihood, {
+        temperature: options.temperature,
+        seed: options.seed,
+        validateArgs: false,
+      });
+      const reconstruction = tf.neg(loss);
+      const kl = klToUniform(logits);
+      return { reconstruction, kl, elbo: tf.sub(reconstruction, kl) };
+    }
+    const hard = estimatorName === undefined ? options.hard : estimatorName === 'straight-through-gumbel';
+    const sampleOptions = { ...options, hard };
     const { code, kl } =
-      options.kl === 'analytic' ? analyticKlSample(logits, options) : relaxedKlSample(logits, options);
+      options.kl === 'analytic'
+        ? analyticKlSample(logits, sampleOptions)
+        : relaxedKlSample(logits, sampleOptions);
     const reconstruction = bernoulliLogLikelihood(images, model.decode(code));
     return { reconstruction, kl, elbo: tf.sub(reconstruction, kl) };
   });
 }
+
+/** The estimators whose relaxed sample the relaxed KL can score. */
+const RELAXED_KL_ESTIMATORS: readonly string[] = ['gumbel-softmax', 'straight-through-gumbel'];
 
 function analyticKlSample(logits: Tensor, options: ElboOptions): { code: Tensor; kl: Tensor } {
   const sample = gumbelSoftmaxSample(logits, {

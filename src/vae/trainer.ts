@@ -2,13 +2,14 @@ import { batchesPerEpoch, batchIndices, imageBatchTensor, positionOfStep } from 
 import { dynamicBinarize, staticBinarizeSplits } from '../data/binarize.js';
 import { sliceExamples } from '../data/dataset.js';
 import { loadDataset } from '../data/load.js';
+import { type ConfiguredEstimator, createEstimator } from '../estimators/registry.js';
 import { Adam } from '../nn/adam.js';
 import { RandomGenerator } from '../random/generator.js';
 import { temperatureAt } from '../schedules/temperature.js';
 import { tf } from '../tf.js';
 import { ArgumentError } from '../validate.js';
 import type { CheckpointContents, NamedArray } from './checkpointFormat.js';
-import { checkTrainConfig, type TrainConfig } from './config.js';
+import { checkTrainConfig, estimatorSpecOf, type TrainConfig } from './config.js';
 import { discreteNegativeElbo } from './evaluate.js';
 import { CategoricalVae } from './model.js';
 import { negativeElbo } from './objective.js';
@@ -21,6 +22,8 @@ export interface TrainerState {
   bestValidation: number | null;
   bestStep: number;
   trainingSeconds: number;
+  /** The score function's moving-average baseline after `step` steps, where the run uses one. */
+  baselineValue?: number;
 }
 
 /** The binarized images of a run. */
@@ -71,6 +74,7 @@ export class VaeTrainer {
   readonly model: CategoricalVae;
   private readonly adam: Adam;
   private readonly noiseRoot: RandomGenerator;
+  private readonly estimator: ConfiguredEstimator;
   private epochImages: { epoch: number; images: Float32Array } | undefined;
   private pendingMetrics: StepMetrics[] = [];
 
@@ -91,6 +95,7 @@ export class VaeTrainer {
     );
     this.adam = new Adam(this.model.parameters(), { learningRate: config.learningRate });
     this.noiseRoot = new RandomGenerator(config.seed).foldIn(1);
+    this.estimator = createEstimator(estimatorSpecOf(config), state.baselineValue);
   }
 
   /** Starts a new run in `folder`; refuses a folder that already holds a checkpoint. */
@@ -123,6 +128,11 @@ export class VaeTrainer {
     trainer.restore(checkpoint);
     runFolder.readMetrics(state.step + 1); // drop lines logged after the checkpoint
     return trainer;
+  }
+
+  /** The run's gradient estimator and its parameters, e.g. 'gumbel-rao k=10'. */
+  get estimatorLabel(): string {
+    return this.estimator.label;
   }
 
   /** τ at the current step. */
@@ -185,9 +195,11 @@ export class VaeTrainer {
           kl: config.kl,
           priorTemperature: config.priorTemperature,
           seed: this.noiseRoot.foldIn(this.state.step),
+          estimator: this.estimator,
         }),
       parameters,
     );
+    if (this.estimator.baseline) this.state.baselineValue = this.estimator.baseline.value;
     this.adam.apply(parameters.map((parameter) => grads[parameter.name]));
     const loss = value.dataSync()[0];
     tf.dispose([value, images, ...Object.values(grads)]);

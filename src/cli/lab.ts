@@ -1,0 +1,85 @@
+import type { Command } from 'commander';
+import { activeBackend } from '../backend.js';
+import { ESTIMATOR_NAMES, type EstimatorSpec } from '../estimators/registry.js';
+import { writeLabOutputs } from '../lab/output.js';
+import { LAB_PROBLEM_NAMES, type LabProblemName } from '../lab/problems.js';
+import { labTable } from '../lab/report.js';
+import { DEFAULT_LAB_OPTIONS, runLab } from '../lab/runner.js';
+import { integerAtLeast, listOf, oneOf, positiveNumber } from './options.js';
+
+interface LabFlags {
+  out: string;
+  problems: LabProblemName[];
+  estimators?: string[];
+  temperatures: number[];
+  estimates: number;
+  batch: number;
+  timingCalls: number;
+  raoSamples: number;
+  seed: number;
+}
+
+/** The estimators to measure: the default set, or the named ones with the given parameters. */
+function estimatorsOf(flags: LabFlags): EstimatorSpec[] {
+  if (!flags.estimators) return DEFAULT_LAB_OPTIONS.estimators;
+  return flags.estimators.flatMap((name): EstimatorSpec[] => {
+    if (name === 'gumbel-rao') return [{ name, raoSamples: flags.raoSamples }];
+    if (name === 'score-function') {
+      return [
+        { name, scoreSamples: 1, baseline: 'moving-average' },
+        { name, scoreSamples: 4, baseline: 'leave-one-out' },
+      ];
+    }
+    return [{ name: name as EstimatorSpec['name'] }];
+  });
+}
+
+async function lab(flags: LabFlags): Promise<void> {
+  const started = performance.now();
+  console.log(
+    `measuring on ${flags.problems.join(', ')} at τ ∈ {${flags.temperatures.join(', ')}}, ${flags.estimates} estimates per cell…`,
+  );
+  const result = runLab({
+    problems: flags.problems,
+    estimators: estimatorsOf(flags),
+    temperatures: flags.temperatures,
+    estimates: flags.estimates,
+    batch: flags.batch,
+    timingCalls: flags.timingCalls,
+    seed: flags.seed,
+    onCell: (cell) =>
+      console.log(
+        `  ${cell.problem} ${cell.estimator} τ=${cell.temperature ?? '–'}: bias ${cell.bias.toPrecision(3)}, variance ${cell.variance.toPrecision(3)}`,
+      ),
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const files = writeLabOutputs(result, flags.out, { backend: activeBackend(), seconds });
+  console.log(`\n${labTable(result)}\n\n${seconds.toFixed(1)} s; wrote ${files.join(', ')}`);
+}
+
+/** Registers `gumbel lab`. */
+export function addLabCommand(program: Command): void {
+  const d = DEFAULT_LAB_OPTIONS;
+  program
+    .command('lab')
+    .description('measure the bias and variance of the gradient estimators against exact gradients')
+    .option('--out <dir>', 'folder for lab.json, table.md and the plots', 'runs/lab')
+    .option(
+      '--problems <list>',
+      `comma-separated: ${LAB_PROBLEM_NAMES.join(', ')}`,
+      listOf(oneOf(LAB_PROBLEM_NAMES)),
+      d.problems,
+    )
+    .option(
+      '--estimators <list>',
+      `comma-separated: ${ESTIMATOR_NAMES.join(', ')} (default: all, score-function as S=1 EMA and S=4 leave-one-out)`,
+      listOf(oneOf(ESTIMATOR_NAMES)),
+    )
+    .option('--temperatures <list>', 'comma-separated τ values', listOf(positiveNumber), d.temperatures)
+    .option('--estimates <M>', 'gradient estimates per cell', integerAtLeast(2), d.estimates)
+    .option('--batch <R>', 'estimates drawn per tf.grad call', integerAtLeast(1), d.batch)
+    .option('--timing-calls <n>', 'single-estimate calls timed per cell', integerAtLeast(1), d.timingCalls)
+    .option('--rao-samples <k>', 'k of gumbel-rao when named in --estimators', integerAtLeast(1), 10)
+    .option('--seed <n>', 'seed of the problems and the noise', integerAtLeast(0), d.seed)
+    .action(lab);
+}

@@ -1,0 +1,34 @@
+import type { Tensor } from '../tf.js';
+import { tf } from '../tf.js';
+import { toFloatTensor } from '../validate.js';
+import type { Estimator, EstimatorOptions } from './estimator.js';
+
+/** The first of the two categories: b = z[..., 0]. */
+function firstCategory(pair: Tensor): Tensor {
+  return tf.sum(tf.mul(pair, tf.tensor1d([1, 0])), -1);
+}
+
+/**
+ * Turns a categorical estimator into one for binary latents b ~ Bernoulli(σ(logits)), any shape:
+ * each logit ℓ becomes the pair of categories (ℓ, 0), since Bernoulli(σ(ℓ)) = Categorical(softmax(ℓ, 0)),
+ * and b is the first category's indicator. The relaxations become the binary Concrete (relaxed
+ * Bernoulli) ones: softmax((ℓ + g₁, g₂)/τ)₀ = σ((ℓ + L)/τ) with L = g₁ − g₂ logistic (Maddison et al.
+ * 2017). So `binary(straightThroughGumbel)` is straight-through relaxed Bernoulli, `binary(gumbelRao)`
+ * its Rao-Blackwellized form, `binary(scoreFunction)` REINFORCE for Bernoulli latents. f receives b
+ * (0/1, the logits' shape; soft for `gumbelSoftmax`) and returns a scalar or one loss per example.
+ *
+ * @example
+ * ```ts
+ * const stBernoulli = estimators.binary(estimators.straightThroughGumbel);
+ * const { sample, loss } = stBernoulli(bernoulliLogits, decoderLoss, { temperature: 0.5, seed: 1 });
+ * ```
+ */
+export function binary<Options extends EstimatorOptions>(estimator: Estimator<Options>): Estimator<Options> {
+  return (logits, loss, options) =>
+    tf.tidy(() => {
+      const tensor = toFloatTensor(logits, 'logits');
+      const pair = tf.stack([tensor, tf.zerosLike(tensor)], -1);
+      const { sample, loss: value } = estimator(pair, (z) => loss(firstCategory(z)), options);
+      return { sample: firstCategory(sample), loss: value };
+    });
+}

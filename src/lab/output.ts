@@ -1,0 +1,40 @@
+/**
+ * Writes the lab's results (Node only): lab.json, table.md, and for each problem
+ * bias-<problem>.png and variance-<problem>.png.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { linePlotPng } from '../viz/linePlot.js';
+import { writeFileAtomicSync } from '../viz/writeFileAtomic.js';
+import { labSeries, labTable } from './report.js';
+import type { LabResult } from './runner.js';
+
+/** Writes every file into `folder` (created if missing) and returns their paths. */
+export function writeLabOutputs(
+  result: LabResult,
+  folder: string,
+  extra: Record<string, unknown> = {},
+): string[] {
+  mkdirSync(folder, { recursive: true });
+  const written: string[] = [];
+  const write = (name: string, contents: string | Uint8Array) => {
+    const path = join(folder, name);
+    writeFileAtomicSync(path, contents);
+    written.push(path);
+  };
+  write('lab.json', `${JSON.stringify({ ...extra, ...result }, null, 2)}\n`);
+  write('table.md', `${labTable(result)}\n`);
+  for (const problem of result.problems) {
+    for (const measure of ['bias', 'variance'] as const) {
+      const png = linePlotPng(labSeries(result, problem.name, measure), {
+        title: `${measure === 'bias' ? 'Bias ‖E ĝ − ∇‖' : 'Variance E‖ĝ − E ĝ‖²'} on ${problem.name}`,
+        xLabel: 'log₁₀ temperature τ',
+        yLabel: `log₁₀ ${measure}`,
+        width: 800,
+        height: 500,
+      });
+      write(`${measure}-${problem.name}.png`, png);
+    }
+  }
+  return written;
+}

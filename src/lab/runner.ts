@@ -1,0 +1,234 @@
+/**
+ * The estimator lab: for each problem, estimator and temperature, draws many gradient estimates at
+ * the problem's logits and compares them with the exact gradient. Estimates are drawn in batches:
+ * the logits are tiled R times, each replica gets its own noise, and one `tf.grad` of the summed
+ * loss returns R independent estimates.
+ */
+import { binary } from '../estimators/binary.js';
+import type { DownstreamLoss } from '../estimators/estimator.js';
+import {
+  type ConfiguredEstimatorOptions,
+  createEstimator,
+  type EstimatorSpec,
+} from '../estimators/registry.js';
+import { RandomGenerator } from '../random/generator.js';
+import type { Tensor } from '../tf.js';
+import { tf } from '../tf.js';
+import { ArgumentError } from '../validate.js';
+import { createLabProblem, LAB_PROBLEM_NAMES, type LabProblem, type LabProblemName } from './problems.js';
+import { EstimateAccumulator, type EstimateStatistics } from './statistics.js';
+
+/** Options of {@link runLab}; every field has a quick default. */
+export interface LabOptions {
+  /** Which problems (default: all of {@link LAB_PROBLEM_NAMES}). */
+  problems?: LabProblemName[];
+  /** Which estimators with which parameters (default: {@link DEFAULT_LAB_OPTIONS}' eight). */
+  estimators?: EstimatorSpec[];
+  /** τ values (ReinMax skips those below 1; τ-free estimators are measured once). */
+  temperatures?: number[];
+  /** M, estimates per cell (default 5000). */
+  estimates?: number;
+  /** Estimates per `tf.grad` call (default 1000). */
+  batch?: number;
+  /** Single-estimate calls timed per cell (default 20). */
+  timingCalls?: number;
+  /** Seed of the problems and of every cell's noise (default 1). */
+  seed?: number;
+  /** Called after each cell (progress). */
+  onCell?: (cell: LabCell) => void;
+}
+
+/** The lab's defaults. */
+export const DEFAULT_LAB_OPTIONS = {
+  problems: [...LAB_PROBLEM_NAMES] as LabProblemName[],
+  estimators: [
+    { name: 'straight-through' },
+    { name: 'straight-through-gumbel' },
+    { name: 'gumbel-softmax' },
+    { name: 'gumbel-rao', raoSamples: 10 },
+    { name: 'reinmax' },
+    { name: 'rebar' },
+    { name: 'score-function', scoreSamples: 1, baseline: 'moving-average' },
+    { name: 'score-function', scoreSamples: 4, baseline: 'leave-one-out' },
+  ] as EstimatorSpec[],
+  temperatures: [0.1, 0.25, 0.5, 1, 1.5, 2, 3],
+  estimates: 5000,
+  batch: 1000,
+  timingCalls: 20,
+  seed: 1,
+};
+
+/** One (problem, estimator, temperature) measurement. */
+export interface LabCell extends EstimateStatistics {
+  problem: string;
+  /** The estimator's label with its parameters. */
+  estimator: string;
+  /** τ, or null for estimators without one. */
+  temperature: number | null;
+  /** Mean wall-clock milliseconds of one estimate made alone (one `tf.grad` call, values read). */
+  millisecondsPerEstimate: number;
+}
+
+/** A problem as the lab saw it. */
+export interface LabProblemSummary {
+  name: string;
+  description: string;
+  exactValue: number;
+  exactGradientNorm: number;
+  gradientSize: number;
+}
+
+/** Everything the lab measured. */
+export interface LabResult {
+  options: Required<Omit<LabOptions, 'onCell'>>;
+  problems: LabProblemSummary[];
+  cells: LabCell[];
+}
+
+function checkLabOptions(options: Required<Omit<LabOptions, 'onCell'>>): void {
+  const integerAtLeast = (value: number, minimum: number, name: string) => {
+    if (!Number.isSafeInteger(value) || value < minimum) {
+      throw new ArgumentError(name, `must be an integer >= ${minimum}, got ${value}`);
+    }
+  };
+  integerAtLeast(options.estimates, 2, 'estimates');
+  integerAtLeast(options.batch, 1, 'batch');
+  integerAtLeast(options.timingCalls, 1, 'timing-calls');
+  integerAtLeast(options.seed, 0, 'seed');
+  if (options.temperatures.length === 0 || options.temperatures.some((t) => !(t > 0 && Number.isFinite(t)))) {
+    throw new ArgumentError('temperatures', `must be finite numbers > 0, got [${options.temperatures}]`);
+  }
+  for (const name of options.problems) {
+    if (!(LAB_PROBLEM_NAMES as readonly string[]).includes(name)) {
+      throw new ArgumentError('problems', `must be among ${LAB_PROBLEM_NAMES.join(', ')}, got ${name}`);
+    }
+  }
+  if (options.estimators.length === 0)
+    throw new ArgumentError('estimators', 'must name at least one estimator');
+}
+
+/** Gradients of the summed loss for `replicas` tiled copies of the logits: [replicas·size] numbers. */
+function estimateBatch(
+  problem: LabProblem,
+  estimate: (logits: Tensor) => Tensor,
+  replicas: number,
+): Float32Array {
+  return tf.tidy(() => {
+    const { logits } = problem;
+    const tiled = tf.tile(tf.expandDims(logits, 0), [replicas, ...logits.shape.map(() => 1)]);
+    const gradient = tf.grad((theta: Tensor) => tf.sum(estimate(theta)))(tiled);
+    return gradient.dataSync() as Float32Array;
+  });
+}
+
+function timeOneEstimate(problem: LabProblem, estimate: (logits: Tensor) => Tensor, calls: number): number {
+  const run = () =>
+    tf.tidy(() => {
+      tf.grad((theta: Tensor) => tf.sum(estimate(theta)))(problem.logits).dataSync();
+    });
+  run();
+  const started = performance.now();
+  for (let i = 0; i < calls; i++) run();
+  return (performance.now() - started) / calls;
+}
+
+/** A 32-bit FNV-1a hash of the cell's name, so a cell's noise depends on it alone, not on the other cells. */
+function cellKey(problem: string, estimator: string, temperature: number | null): number {
+  let hash = 0x811c9dc5;
+  for (const character of `${problem}|${estimator}|${temperature}`) {
+    hash = Math.imul(hash ^ (character.codePointAt(0) ?? 0), 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+function measureCell(
+  problem: LabProblem,
+  spec: EstimatorSpec,
+  temperature: number | null,
+  options: Required<Omit<LabOptions, 'onCell'>>,
+  root: RandomGenerator,
+): LabCell {
+  const configured = createEstimator(spec);
+  const generator = root.foldIn(cellKey(problem.name, configured.label, temperature));
+  const categorical = (logits: Tensor, loss: DownstreamLoss, options?: ConfiguredEstimatorOptions) =>
+    configured.estimate(logits, loss, options ?? { temperature: 1 });
+  const estimator = problem.binary ? binary(categorical) : categorical;
+  const estimate = (logits: Tensor) =>
+    estimator(logits, (sample) => problem.loss(sample), {
+      temperature: temperature ?? 1,
+      seed: generator,
+      validateArgs: false,
+    }).loss;
+  // A first batch, not counted: warms up the backend and the moving-average baseline.
+  estimateBatch(problem, estimate, Math.min(options.batch, options.estimates));
+  const accumulator = new EstimateAccumulator(problem.exactGradient);
+  for (let done = 0; done < options.estimates; ) {
+    const replicas = Math.min(options.batch, options.estimates - done);
+    accumulator.add(estimateBatch(problem, estimate, replicas));
+    done += replicas;
+  }
+  return {
+    problem: problem.name,
+    estimator: configured.label,
+    temperature,
+    ...accumulator.result(),
+    millisecondsPerEstimate: timeOneEstimate(problem, estimate, options.timingCalls),
+  };
+}
+
+function summarize(problem: LabProblem): LabProblemSummary {
+  let norm = 0;
+  for (const value of problem.exactGradient) norm += value * value;
+  return {
+    name: problem.name,
+    description: problem.description,
+    exactValue: problem.exactValue,
+    exactGradientNorm: Math.sqrt(norm),
+    gradientSize: problem.exactGradient.length,
+  };
+}
+
+/**
+ * Measures every estimator on every problem over the temperatures: bias ‖E ĝ − ∇‖ (with its
+ * Monte-Carlo standard error), variance E‖ĝ − E ĝ‖², cosine similarity to ∇ and time per estimate.
+ * Deterministic for a seed (timings aside): each cell's noise depends only on the seed and the cell's
+ * problem, estimator and τ.
+ *
+ * @throws {@link ArgumentError} for unknown problems or estimators and out-of-range counts.
+ */
+export function runLab(options: LabOptions = {}): LabResult {
+  const resolved = {
+    problems: options.problems ?? DEFAULT_LAB_OPTIONS.problems,
+    estimators: options.estimators ?? DEFAULT_LAB_OPTIONS.estimators,
+    temperatures: options.temperatures ?? DEFAULT_LAB_OPTIONS.temperatures,
+    estimates: options.estimates ?? DEFAULT_LAB_OPTIONS.estimates,
+    batch: options.batch ?? DEFAULT_LAB_OPTIONS.batch,
+    timingCalls: options.timingCalls ?? DEFAULT_LAB_OPTIONS.timingCalls,
+    seed: options.seed ?? DEFAULT_LAB_OPTIONS.seed,
+  };
+  checkLabOptions(resolved);
+  for (const spec of resolved.estimators) createEstimator(spec); // checks every spec before the long run
+  const root = new RandomGenerator(resolved.seed);
+  const problems: LabProblemSummary[] = [];
+  const cells: LabCell[] = [];
+  for (const name of resolved.problems) {
+    const problem = createLabProblem(name, resolved.seed);
+    try {
+      problems.push(summarize(problem));
+      for (const spec of resolved.estimators) {
+        const configured = createEstimator(spec);
+        const temperatures = configured.usesTemperature
+          ? resolved.temperatures.filter((t) => configured.acceptsTemperature(t))
+          : [null];
+        for (const temperature of temperatures) {
+          const cell = measureCell(problem, spec, temperature, resolved, root);
+          cells.push(cell);
+          options.onCell?.(cell);
+        }
+      }
+    } finally {
+      problem.dispose();
+    }
+  }
+  return { options: resolved, problems, cells };
+}
