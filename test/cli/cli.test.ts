@@ -1,23 +1,12 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { gumbel, repositoryRoot as root } from '../helpers/cli.js';
 
-const root = new URL('../../', import.meta.url).pathname;
 const scratch = mkdtempSync(join(tmpdir(), 'gumbel-cli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-/** Runs the `gumbel` command from the sources (through tsx) and returns its exit code and output. */
-function gumbel(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, GUMBEL_BACKEND: 'wasm' },
-    timeout: 120_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 /** The error output must be one line that says what is wrong. */
 function expectOneLineError(result: ReturnType<typeof gumbel>, pattern: RegExp): void {
