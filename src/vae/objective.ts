@@ -1,3 +1,4 @@
+import { ExpRelaxedOneHotCategorical } from '../distributions/expRelaxedOneHotCategorical.js';
 import type { ConfiguredEstimator } from '../estimators/registry.js';
 import { gumbelSoftmaxSample } from '../ops/gumbelSoftmax.js';
 import { straightThrough } from '../ops/straightThrough.js';
@@ -65,19 +66,16 @@ export function klToUniform(logits: Tensor): Tensor {
 }
 
 /**
- * log density of ExpConcrete(logits, τ) at log-space points x, summed over the N variables:
- * log (K−1)! + (K−1) log τ + Σ_k (ℓ_k − τx_k) − K·logsumexp(ℓ − τx), ℓ the normalized logits
- * (Maddison et al. 2017, App. C.3). [batch]
+ * log density of ExpConcrete(logits, τ) at log-space points x [batch, N, K], summed over the N
+ * variables (Maddison et al. 2017, App. C.3), by {@link ExpRelaxedOneHotCategorical.logProb}. [batch]
  */
-function expConcreteLogDensity(normalizedLogits: Tensor, logSample: Tensor, temperature: number): Tensor {
-  return tf.tidy(() => {
-    const categories = logSample.shape[logSample.rank - 1];
-    let logFactorial = 0;
-    for (let k = 2; k < categories; k++) logFactorial += Math.log(k);
-    const scores = tf.sub(normalizedLogits, tf.mul(logSample, temperature));
-    const perVariable = tf.sub(tf.sum(scores, -1), tf.mul(tf.logSumExp(scores, -1), categories));
-    return tf.sum(tf.add(perVariable, logFactorial + (categories - 1) * Math.log(temperature)), -1);
-  });
+function expConcreteLogDensity(logits: Tensor, logSample: Tensor, temperature: number): Tensor {
+  const concrete = new ExpRelaxedOneHotCategorical({ logits, temperature, validateArgs: false });
+  try {
+    return tf.tidy(() => tf.sum(concrete.logProb(logSample), -1));
+  } finally {
+    concrete.dispose();
+  }
 }
 
 /**
@@ -144,7 +142,7 @@ function relaxedKlSample(logits: Tensor, options: ElboOptions): { code: Tensor; 
   const soft = tf.exp(logSample);
   const index = tf.argMax(logSample, -1);
   const code = options.hard ? straightThrough(tf.oneHot(index, categories), soft) : soft;
-  const uniform = tf.fill(logits.shape, -Math.log(categories));
+  const uniform = tf.zerosLike(logits); // equal logits: the uniform prior
   const kl = tf.sub(
     expConcreteLogDensity(normalized, logSample, options.temperature),
     expConcreteLogDensity(uniform, logSample, options.priorTemperature ?? options.temperature),
