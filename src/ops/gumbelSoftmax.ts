@@ -2,7 +2,7 @@ import type { Seed } from '../random/generator.js';
 import { gumbelNoise } from '../random/noise.js';
 import type { Tensor } from '../tf.js';
 import { tf } from '../tf.js';
-import { checkTemperature, type Temperature, type TensorInput } from '../validate.js';
+import { ArgumentError, checkTemperature, type Temperature, type TensorInput } from '../validate.js';
 import { oneHotAlong } from './axis.js';
 import { type AxisOptions, prepareLogits } from './prepare.js';
 import { relaxedSoftmax } from './relaxedSoftmax.js';
@@ -18,6 +18,11 @@ export interface GumbelSoftmaxOptions extends AxisOptions {
   temperature?: Temperature;
   /** Integer seed or generator; without one, each call draws fresh noise. */
   seed?: Seed;
+  /**
+   * Standard Gumbel noise of the logits' shape to use instead of drawing it (then `seed` is
+   * ignored): common random numbers across calls, or rows cut from a larger batch's draw.
+   */
+  noise?: Tensor;
 }
 
 /** The three views of one Gumbel-softmax draw, returned by {@link gumbelSoftmaxSample}. */
@@ -50,7 +55,13 @@ export function gumbelSoftmaxSample(
   return tf.tidy(() => {
     const prepared = prepareLogits(logits, options);
     const { axis } = prepared;
-    const noise = gumbelNoise(prepared.logits.shape, options.seed);
+    const noise = options.noise ?? gumbelNoise(prepared.logits.shape, options.seed);
+    if (!tf.util.arraysEqual(noise.shape, prepared.logits.shape)) {
+      throw new ArgumentError(
+        'noise',
+        `must have the logits' shape [${prepared.logits.shape}], got [${noise.shape}]`,
+      );
+    }
     const soft = relaxedSoftmax(prepared.logits, noise, temperature, axis);
     const index = tf.argMax(soft, axis);
     const hard = straightThrough(oneHotAlong(index, prepared.logits.shape[axis], axis), soft);

@@ -29,6 +29,18 @@ describe('gumbelSoftmax', () => {
     expectAllClose(actual, expected, 6);
   });
 
+  it('uses given noise instead of drawing it, and rejects noise of another shape', () => {
+    const noise = tf.tensor2d(gumbelArray(12, 3), [3, 4]);
+    const given = takeValues(gumbelSoftmax(logits, { temperature: 0.7, noise, seed: 99 }));
+    const drawn = takeValues(gumbelSoftmax(logits, { temperature: 0.7, seed: 3 }));
+    expect(given).toEqual(drawn);
+    const wrong = tf.zeros([3, 3]);
+    expect(() => gumbelSoftmax(logits, { noise: wrong })).toThrow(
+      /noise must have the logits' shape \[3,4\]/,
+    );
+    tf.dispose([noise, wrong]);
+  });
+
   it('sums to 1 along the chosen axis, for every axis of a 3-D tensor', () => {
     const scores = tf.randomNormal([3, 4, 5], 0, 2, 'float32', 1);
     for (const axis of [0, 1, 2, -1, -2]) {
