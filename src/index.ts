@@ -31,6 +31,7 @@ export type { RelaxedCategoricalParameters } from './distributions/relaxedCatego
 export { RelaxedCategoricalBase } from './distributions/relaxedCategoricalBase.js';
 export { RelaxedOneHotCategorical } from './distributions/relaxedOneHotCategorical.js';
 export * as estimators from './estimators/index.js';
+export { useFusedKernels } from './kernels/register.js';
 export type { GumbelSoftmaxLayerArgs } from './layers/gumbelSoftmaxLayer.js';
 export { GumbelSoftmax } from './layers/gumbelSoftmaxLayer.js';
 export { lgamma, lgammaTensor } from './math/lgamma.js';

@@ -1,3 +1,4 @@
+import { FUSED_ADAM, fusedKernelsActive } from '../kernels/register.js';
 import type { Tensor } from '../tf.js';
 import { tf } from '../tf.js';
 
@@ -43,6 +44,10 @@ export class Adam {
     const firstCorrection = 1 - this.beta1 ** this.step;
     const secondCorrection = 1 - this.beta2 ** this.step;
     const stepSize = this.learningRate / firstCorrection;
+    if (fusedKernelsActive()) {
+      this.applyFused(gradients, stepSize, Math.sqrt(secondCorrection));
+      return;
+    }
     tf.tidy(() => {
       this.parameters.forEach((parameter, i) => {
         const gradient = gradients[i];
@@ -55,6 +60,36 @@ export class Adam {
         this.secondMoments[i].assign(second);
         const denominator = tf.add(tf.div(tf.sqrt(second), Math.sqrt(secondCorrection)), this.epsilon);
         parameter.assign(tf.sub(parameter, tf.mul(tf.div(first, denominator), stepSize)));
+      });
+    });
+  }
+
+  /**
+   * The same update through the fused cpu/wasm kernel: one pass over each parameter reads p, g, m, v
+   * and writes p', m', v' (the composed version runs 11 TF.js ops, each a pass over memory).
+   */
+  private applyFused(gradients: Tensor[], stepSize: number, sqrtCorrection2: number): void {
+    const attrs = {
+      beta1: this.beta1,
+      oneMinusBeta1: 1 - this.beta1,
+      beta2: this.beta2,
+      oneMinusBeta2: 1 - this.beta2,
+      sqrtCorrection2,
+      epsilon: this.epsilon,
+      stepSize,
+    };
+    tf.tidy(() => {
+      this.parameters.forEach((parameter, i) => {
+        const [updated, first, second] = tf
+          .engine()
+          .runKernel(
+            FUSED_ADAM,
+            { parameter, gradient: gradients[i], first: this.firstMoments[i], second: this.secondMoments[i] },
+            attrs,
+          ) as Tensor[];
+        this.firstMoments[i].assign(first);
+        this.secondMoments[i].assign(second);
+        parameter.assign(updated);
       });
     });
   }

@@ -1,11 +1,13 @@
-import type { Seed } from '../random/generator.js';
+import { fusedKernelsActive } from '../kernels/register.js';
+import { resolveGenerator, type Seed } from '../random/generator.js';
 import { gumbelNoise } from '../random/noise.js';
 import type { Tensor } from '../tf.js';
 import { tf } from '../tf.js';
 import { ArgumentError, checkTemperature, type Temperature, type TensorInput } from '../validate.js';
 import { oneHotAlong } from './axis.js';
+import { fusedGumbelSoftmaxSample } from './fusedGumbelSoftmax.js';
 import { type AxisOptions, prepareLogits } from './prepare.js';
-import { relaxedSoftmax } from './relaxedSoftmax.js';
+import { checkTemperatureShape, relaxedSoftmax } from './relaxedSoftmax.js';
 import { straightThrough } from './straightThrough.js';
 
 /** Options of {@link gumbelSoftmax} and {@link gumbelSoftmaxSample}. */
@@ -50,21 +52,41 @@ export function gumbelSoftmaxSample(
   logits: TensorInput,
   options: GumbelSoftmaxOptions = {},
 ): GumbelSoftmaxSample {
+  return draw(logits, options, true) as GumbelSoftmaxSample;
+}
+
+/**
+ * One draw's soft sample and index, and its straight-through one-hot when `withHard`: through the
+ * fused kernel on cpu and wasm, composed from TF.js ops elsewhere (same noise, same values up to
+ * float rounding).
+ */
+function draw(
+  logits: TensorInput,
+  options: GumbelSoftmaxOptions,
+  withHard: boolean,
+): { soft: Tensor; hard?: Tensor; index: Tensor } {
   const temperature = options.temperature ?? 1;
   if (options.validateArgs !== false) checkTemperature(temperature);
   return tf.tidy(() => {
     const prepared = prepareLogits(logits, options);
     const { axis } = prepared;
-    const noise = options.noise ?? gumbelNoise(prepared.logits.shape, options.seed);
-    if (!tf.util.arraysEqual(noise.shape, prepared.logits.shape)) {
+    const { shape } = prepared.logits;
+    if (options.noise && !tf.util.arraysEqual(options.noise.shape, shape)) {
       throw new ArgumentError(
         'noise',
-        `must have the logits' shape [${prepared.logits.shape}], got [${noise.shape}]`,
+        `must have the logits' shape [${shape}], got [${options.noise.shape}]`,
       );
     }
+    if (typeof temperature !== 'number') checkTemperatureShape(temperature, shape);
+    if (fusedKernelsActive()) {
+      const source = options.noise ?? resolveGenerator(options.seed);
+      return { ...fusedGumbelSoftmaxSample(prepared.logits, axis, temperature, source, withHard) };
+    }
+    const noise = options.noise ?? gumbelNoise(shape, options.seed);
     const soft = relaxedSoftmax(prepared.logits, noise, temperature, axis);
     const index = tf.argMax(soft, axis);
-    const hard = straightThrough(oneHotAlong(index, prepared.logits.shape[axis], axis), soft);
+    if (!withHard) return { soft, index };
+    const hard = straightThrough(oneHotAlong(index, shape[axis], axis), soft);
     return { soft, hard, index };
   });
 }
@@ -88,7 +110,7 @@ export function gumbelSoftmax(
   options: GumbelSoftmaxOptions & { hard?: boolean } = {},
 ): Tensor {
   return tf.tidy(() => {
-    const sample = gumbelSoftmaxSample(logits, options);
-    return options.hard ? sample.hard : sample.soft;
+    const sample = draw(logits, options, options.hard === true);
+    return (options.hard ? sample.hard : sample.soft) as Tensor;
   });
 }

@@ -30,19 +30,7 @@ export function relaxedSoftmax(
     });
     return withNumber(logits);
   }
-  const sampleShape = tf.broadcast_util.assertAndGetBroadcastShape(logits.shape, noise.shape);
-  let broadcast: number[] = [];
-  try {
-    broadcast = tf.broadcast_util.assertAndGetBroadcastShape(sampleShape, temperature.shape);
-  } catch {
-    // reported below
-  }
-  if (broadcast.length !== sampleShape.length || broadcast.some((d, i) => d !== sampleShape[i])) {
-    throw new ArgumentError(
-      'temperature',
-      `must broadcast against samples of shape [${sampleShape}] without enlarging them, got shape [${temperature.shape}]`,
-    );
-  }
+  checkTemperatureShape(temperature, tf.broadcast_util.assertAndGetBroadcastShape(logits.shape, noise.shape));
   const withTensor = tf.customGrad((logitsInput, temperatureInput, save) => {
     const tau = temperatureInput as Tensor;
     const [soft, scores] = forward(logitsInput as Tensor, noise, tau, axis);
@@ -64,6 +52,22 @@ export function relaxedSoftmax(
     };
   });
   return withTensor(logits, temperature);
+}
+
+/** Throws unless a tensor temperature broadcasts against samples of `sampleShape` without enlarging them. */
+export function checkTemperatureShape(temperature: Tensor, sampleShape: number[]): void {
+  let broadcast: number[] = [];
+  try {
+    broadcast = tf.broadcast_util.assertAndGetBroadcastShape(sampleShape, temperature.shape);
+  } catch {
+    // reported below
+  }
+  if (broadcast.length !== sampleShape.length || broadcast.some((d, i) => d !== sampleShape[i])) {
+    throw new ArgumentError(
+      'temperature',
+      `must broadcast against samples of shape [${sampleShape}] without enlarging them, got shape [${temperature.shape}]`,
+    );
+  }
 }
 
 function forward(logits: Tensor, noise: Tensor, temperature: Temperature, axis: number): [Tensor, Tensor] {

@@ -42,6 +42,20 @@ export class RandomGenerator {
     return generator;
   }
 
+  /**
+   * Claims the next `count` words of the stream without computing them and advances past them, as
+   * {@link RandomGenerator.fillUint32} would: word i of the claim is word i % 4 of the Philox block
+   * with counter [position + ⌊i/4⌋, 0, 0]. Lets a kernel compute the words where they are needed.
+   */
+  reserveWords(count: number): PhiloxStream {
+    if (!Number.isSafeInteger(count) || count < 0) {
+      throw new ArgumentError('count', `must be an integer >= 0, got ${count}`);
+    }
+    const stream = { key0: this.key0, key1: this.key1, position: this.position };
+    this.position += Math.ceil(count / 4);
+    return stream;
+  }
+
   /** Fills `out` with the next `out.length` random words and advances the stream. */
   fillUint32(out: Uint32Array): Uint32Array {
     const wholeBlocks = Math.floor(out.length / 4);
@@ -101,6 +115,14 @@ export class RandomGenerator {
     this.counter[2] = domain;
     this.counter[3] = 0;
   }
+}
+
+/** A claimed stretch of a generator's stream: Philox key words and the first block's counter. */
+export interface PhiloxStream {
+  key0: number;
+  key1: number;
+  /** Counter of the first block (the low 64 bits of the Philox counter; the domain word is 0). */
+  position: number;
 }
 
 /** What every sampling function accepts as `seed`: an integer seed or a generator to draw from. */

@@ -1,7 +1,8 @@
+import { positionWords, ScratchKernels } from '../kernels/module.js';
 import type { Tensor } from '../tf.js';
 import { tf } from '../tf.js';
 import { ArgumentError } from '../validate.js';
-import { resolveGenerator, type Seed } from './generator.js';
+import { type RandomGenerator, resolveGenerator, type Seed } from './generator.js';
 
 const TWO_POW_MINUS_23 = 2 ** -23;
 const TWO_POW_MINUS_32 = 2 ** -32;
@@ -14,6 +15,43 @@ function checkShape(shape: number[]): number {
     );
   }
   return shape.reduce((a, b) => a * b, 1);
+}
+
+/** Words per call into the kernels module: bounds its memory at 4 MB; a multiple of 4 (whole blocks). */
+const CHUNK = 1 << 20;
+
+/**
+ * Fills `out` from the next words of `generator` with the kernels module's `fill` (words or Gumbel
+ * draws, chunk by chunk); returns false, drawing nothing, where WebAssembly is unavailable.
+ */
+function fillFromKernels(
+  out: Uint32Array | Float32Array,
+  generator: RandomGenerator,
+  fill: 'fillWords' | 'fillGumbel',
+): boolean {
+  const kernels = ScratchKernels.get();
+  if (!kernels) return false;
+  const stream = generator.reserveWords(out.length);
+  for (let start = 0; start < out.length; start += CHUNK) {
+    const count = Math.min(CHUNK, out.length - start);
+    const [offset] = kernels.reserve([count * 4]);
+    const [low, high] = positionWords(stream.position + start / 4);
+    kernels.exports[fill](offset, count, stream.key0, stream.key1, low, high);
+    const view =
+      out instanceof Float32Array
+        ? kernels.floats(offset, count)
+        : new Uint32Array(kernels.memory.buffer, offset, count);
+    out.set(view, start);
+  }
+  return true;
+}
+
+/** The next `count` words of the seed's stream (computed in WebAssembly where available). */
+function words(count: number, seed?: Seed): Uint32Array {
+  const generator = resolveGenerator(seed);
+  const out = new Uint32Array(count);
+  if (!fillFromKernels(out, generator, 'fillWords')) generator.fillUint32(out);
+  return out;
 }
 
 /**
@@ -30,26 +68,38 @@ function openUniform64(word: number): number {
  * or 1 — 24 bits plus a half step would need 25 bits of mantissa and round up to 1.0.
  */
 export function uniformArray(count: number, seed?: Seed): Float32Array {
-  const words = resolveGenerator(seed).nextUint32(count);
+  const bits = words(count, seed);
   const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) out[i] = ((words[i] >>> 9) + 0.5) * TWO_POW_MINUS_23;
+  for (let i = 0; i < count; i++) out[i] = ((bits[i] >>> 9) + 0.5) * TWO_POW_MINUS_23;
   return out;
 }
 
-/** `count` standard Gumbel draws −log(−log u), computed in double precision, always finite. */
+/**
+ * `count` standard Gumbel draws −log(−log u), computed in double precision, always finite. Runs in
+ * the WebAssembly kernels module (Philox and both logs in one loop) where available, else in JS;
+ * both give the same float32 values (the module's log is accurate to 1e-15, far below float32's step).
+ */
 export function gumbelArray(count: number, seed?: Seed): Float32Array {
-  const words = resolveGenerator(seed).nextUint32(count);
+  const generator = resolveGenerator(seed);
   const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) out[i] = -Math.log(-Math.log(openUniform64(words[i])));
+  if (fillFromKernels(out, generator, 'fillGumbel')) return out;
+  return gumbelArrayInJs(count, generator);
+}
+
+/** {@link gumbelArray} computed in JS: the fallback, and the reference the kernels are tested against. */
+export function gumbelArrayInJs(count: number, seed?: Seed): Float32Array {
+  const bits = resolveGenerator(seed).nextUint32(count);
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) out[i] = -Math.log(-Math.log(openUniform64(bits[i])));
   return out;
 }
 
 /** `count` standard logistic draws log u − log(1 − u), always finite. */
 export function logisticArray(count: number, seed?: Seed): Float32Array {
-  const words = resolveGenerator(seed).nextUint32(count);
+  const bits = words(count, seed);
   const out = new Float32Array(count);
   for (let i = 0; i < count; i++) {
-    const u = openUniform64(words[i]);
+    const u = openUniform64(bits[i]);
     out[i] = Math.log(u) - Math.log1p(-u);
   }
   return out;
@@ -57,11 +107,11 @@ export function logisticArray(count: number, seed?: Seed): Float32Array {
 
 /** `count` standard normal draws by the Box–Muller transform (two words per pair of draws). */
 export function normalArray(count: number, seed?: Seed): Float32Array {
-  const words = resolveGenerator(seed).nextUint32(count + (count % 2));
+  const bits = words(count + (count % 2), seed);
   const out = new Float32Array(count);
   for (let i = 0; i < count; i += 2) {
-    const radius = Math.sqrt(-2 * Math.log(openUniform64(words[i])));
-    const angle = 2 * Math.PI * openUniform64(words[i + 1]);
+    const radius = Math.sqrt(-2 * Math.log(openUniform64(bits[i])));
+    const angle = 2 * Math.PI * openUniform64(bits[i + 1]);
     out[i] = radius * Math.cos(angle);
     if (i + 1 < count) out[i + 1] = radius * Math.sin(angle);
   }

@@ -1,0 +1,653 @@
+;; Fused kernels of gumbel-softmax, compiled to WebAssembly by `npm run build:kernels`
+;; (scripts/buildKernels.ts writes gumbelKernelsWasm.ts). The module imports its memory, so the same
+;; code runs on a memory of its own (the cpu backend, noise arrays) or directly on the memory of
+;; TF.js's wasm backend, where tensors live: pointers are byte offsets into that memory, 0 = absent.
+;;
+;; Noise: word i of a Philox-4x32-10 stream (key, position) is word i % 4 of the block with counter
+;; [position + i / 4 (64-bit), 0, 0], exactly as RandomGenerator.fillUint32 draws it, and a Gumbel
+;; draw is -log(-log(u)) with u = (word + 1/2)·2^-32 in double precision, rounded to float32 at the end.
+(module
+  (import "env" "memory" (memory 1))
+
+  (global $key0 (mut i32) (i32.const 0))
+  (global $key1 (mut i32) (i32.const 0))
+  (global $position (mut i64) (i64.const 0))
+  (global $cachedBlock (mut i64) (i64.const -1))
+  (global $w0 (mut i32) (i32.const 0))
+  (global $w1 (mut i32) (i32.const 0))
+  (global $w2 (mut i32) (i32.const 0))
+  (global $w3 (mut i32) (i32.const 0))
+
+  ;; Selects the stream (key, position) that $word reads.
+  (func $setStream (param $key0 i32) (param $key1 i32) (param $positionLow i32) (param $positionHigh i32)
+    (global.set $key0 (local.get $key0))
+    (global.set $key1 (local.get $key1))
+    (global.set $position
+      (i64.or
+        (i64.extend_i32_u (local.get $positionLow))
+        (i64.shl (i64.extend_i32_u (local.get $positionHigh)) (i64.const 32))))
+    (global.set $cachedBlock (i64.const -1)))
+
+  ;; Philox-4x32-10 of block `block` of the current stream into $w0..$w3.
+  (func $philoxBlock (param $block i64)
+    (local $counter i64) (local $c0 i32) (local $c1 i32) (local $c2 i32) (local $c3 i32)
+    (local $k0 i32) (local $k1 i32) (local $p0 i64) (local $p1 i64) (local $round i32)
+    (local.set $counter (i64.add (global.get $position) (local.get $block)))
+    (local.set $c0 (i32.wrap_i64 (local.get $counter)))
+    (local.set $c1 (i32.wrap_i64 (i64.shr_u (local.get $counter) (i64.const 32))))
+    (local.set $k0 (global.get $key0))
+    (local.set $k1 (global.get $key1))
+    (loop $rounds
+      (local.set $p0 (i64.mul (i64.const 0xD2511F53) (i64.extend_i32_u (local.get $c0))))
+      (local.set $p1 (i64.mul (i64.const 0xCD9E8D57) (i64.extend_i32_u (local.get $c2))))
+      (local.set $c0
+        (i32.xor (i32.xor (i32.wrap_i64 (i64.shr_u (local.get $p1) (i64.const 32))) (local.get $c1))
+          (local.get $k0)))
+      (local.set $c1 (i32.wrap_i64 (local.get $p1)))
+      (local.set $c2
+        (i32.xor (i32.xor (i32.wrap_i64 (i64.shr_u (local.get $p0) (i64.const 32))) (local.get $c3))
+          (local.get $k1)))
+      (local.set $c3 (i32.wrap_i64 (local.get $p0)))
+      (local.set $k0 (i32.add (local.get $k0) (i32.const 0x9E3779B9)))
+      (local.set $k1 (i32.add (local.get $k1) (i32.const 0xBB67AE85)))
+      (local.set $round (i32.add (local.get $round) (i32.const 1)))
+      (br_if $rounds (i32.lt_u (local.get $round) (i32.const 10))))
+    (global.set $w0 (local.get $c0))
+    (global.set $w1 (local.get $c1))
+    (global.set $w2 (local.get $c2))
+    (global.set $w3 (local.get $c3))
+    (global.set $cachedBlock (local.get $block)))
+
+  ;; Word `index` of the current stream (the block is cached, so sequential reads cost one block per 4).
+  (func $word (param $index i64) (result i32)
+    (local $block i64) (local $lane i32)
+    (local.set $block (i64.shr_u (local.get $index) (i64.const 2)))
+    (if (i64.ne (local.get $block) (global.get $cachedBlock))
+      (then (call $philoxBlock (local.get $block))))
+    (local.set $lane (i32.wrap_i64 (i64.and (local.get $index) (i64.const 3))))
+    (if (result i32) (i32.lt_u (local.get $lane) (i32.const 2))
+      (then (select (global.get $w0) (global.get $w1) (i32.eqz (local.get $lane))))
+      (else (select (global.get $w2) (global.get $w3) (i32.eq (local.get $lane) (i32.const 2))))))
+
+;; Natural log of two positive normal doubles (an f64x2): x = 2^e·m with m in [√½, √2), log m =
+  ;; 2·atanh(s) with s = (m − 1)/(m + 1), |s| ≤ 0.172, by its series to s^19 (relative error < 1e-15)
+  ;; evaluated by Estrin's scheme, so the two lanes and the polynomial's halves run in parallel.
+  (func $log2x (param $x v128) (result v128)
+    (local $e v128) (local $m v128) (local $above v128) (local $f v128) (local $s v128)
+    (local $z v128) (local $z2 v128) (local $z4 v128)
+    ;; biased exponent as a double: the bits (2^52 + field) read as a double, minus 2^52 + 1023
+    (local.set $e
+      (f64x2.sub
+        (v128.or (i64x2.shr_u (local.get $x) (i32.const 52))
+          (v128.const i64x2 0x4330000000000000 0x4330000000000000))
+        (v128.const f64x2 4503599627371519 4503599627371519)))
+    (local.set $m
+      (v128.or (v128.and (local.get $x) (v128.const i64x2 0x000FFFFFFFFFFFFF 0x000FFFFFFFFFFFFF))
+        (v128.const i64x2 0x3FF0000000000000 0x3FF0000000000000)))
+    (local.set $above (f64x2.gt (local.get $m) (v128.const f64x2 1.4142135623730951 1.4142135623730951)))
+    (local.set $m
+      (v128.bitselect (f64x2.mul (local.get $m) (v128.const f64x2 0.5 0.5)) (local.get $m) (local.get $above)))
+    (local.set $e (f64x2.add (local.get $e) (v128.and (local.get $above) (v128.const f64x2 1 1))))
+    (local.set $f (f64x2.sub (local.get $m) (v128.const f64x2 1 1)))
+    (local.set $s (f64x2.div (local.get $f) (f64x2.add (local.get $f) (v128.const f64x2 2 2))))
+    (local.set $z (f64x2.mul (local.get $s) (local.get $s)))
+    (local.set $z2 (f64x2.mul (local.get $z) (local.get $z)))
+    (local.set $z4 (f64x2.mul (local.get $z2) (local.get $z2)))
+    (f64x2.add
+      (f64x2.mul (local.get $e) (v128.const f64x2 0.6931471805599453 0.6931471805599453))
+      (f64x2.mul
+        (f64x2.add (local.get $s) (local.get $s))
+        (f64x2.add
+          (f64x2.add
+            (f64x2.add (v128.const f64x2 1 1)
+              (f64x2.mul (local.get $z) (v128.const f64x2 0.3333333333333333 0.3333333333333333)))
+            (f64x2.mul (local.get $z2)
+              (f64x2.add (v128.const f64x2 0.2 0.2)
+                (f64x2.mul (local.get $z) (v128.const f64x2 0.14285714285714285 0.14285714285714285)))))
+          (f64x2.mul (local.get $z4)
+            (f64x2.add
+              (f64x2.add
+                (f64x2.add (v128.const f64x2 0.1111111111111111 0.1111111111111111)
+                  (f64x2.mul (local.get $z) (v128.const f64x2 0.09090909090909091 0.09090909090909091)))
+                (f64x2.mul (local.get $z2)
+                  (f64x2.add (v128.const f64x2 0.07692307692307693 0.07692307692307693)
+                    (f64x2.mul (local.get $z) (v128.const f64x2 0.06666666666666667 0.06666666666666667)))))
+              (f64x2.mul (local.get $z4)
+                (f64x2.add (v128.const f64x2 0.058823529411764705 0.058823529411764705)
+                  (f64x2.mul (local.get $z) (v128.const f64x2 0.05263157894736842 0.05263157894736842))))))))))
+
+  ;; u = (word + 1/2)·2^-32 for two words, as an f64x2.
+  (func $uniform2x (param $a i32) (param $b i32) (result v128)
+    (f64x2.mul
+      (f64x2.add
+        (f64x2.replace_lane 1 (f64x2.splat (f64.convert_i32_u (local.get $a))) (f64.convert_i32_u (local.get $b)))
+        (v128.const f64x2 0.5 0.5))
+      (v128.const f64x2 2.3283064365386963e-10 2.3283064365386963e-10)))
+
+  ;; The four Gumbel draws −log(−log u) of block `block`, rounded to float32, as an f32x4.
+  (func $gumbelBlock (param $block i64) (result v128)
+    (local $low v128) (local $high v128)
+    (call $philoxBlock (local.get $block))
+    (local.set $low (call $log2x (call $uniform2x (global.get $w0) (global.get $w1))))
+    (local.set $high (call $log2x (call $uniform2x (global.get $w2) (global.get $w3))))
+    (local.set $low (f64x2.neg (call $log2x (f64x2.neg (local.get $low)))))
+    (local.set $high (f64x2.neg (call $log2x (f64x2.neg (local.get $high)))))
+    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (local.get $low))
+      (f32x4.demote_f64x2_zero (local.get $high))))
+
+;; e^x for x ≤ 0 to float32 accuracy (0 below −708, NaN stays NaN): 2^n·e^r with |r| ≤ ln2/2 and
+  ;; e^r by its Taylor series to r^8 (relative error < 3e-10) in Estrin's scheme; 2^n is built from
+  ;; the bits of n + 1023 + 2^52 shifted into the exponent field.
+  (func $exp (param $x f64) (result f64)
+    (local $n f64) (local $r f64) (local $r2 f64) (local $r4 f64)
+    (if (f64.lt (local.get $x) (f64.const -708)) (then (return (f64.const 0))))
+    (local.set $n (f64.nearest (f64.mul (local.get $x) (f64.const 1.4426950408889634))))
+    (local.set $r
+      (f64.sub
+        (f64.sub (local.get $x) (f64.mul (local.get $n) (f64.const 0.6931471803691238)))
+        (f64.mul (local.get $n) (f64.const 1.9082149292705877e-10))))
+    (local.set $r2 (f64.mul (local.get $r) (local.get $r)))
+    (local.set $r4 (f64.mul (local.get $r2) (local.get $r2)))
+    (f64.mul
+      (f64.add
+        (f64.add
+          (f64.add (f64.const 1) (local.get $r))
+          (f64.mul (local.get $r2)
+            (f64.add (f64.const 0.5) (f64.mul (local.get $r) (f64.const 0.16666666666666666)))))
+        (f64.mul (local.get $r4)
+          (f64.add
+            (f64.add (f64.const 0.041666666666666664) (f64.mul (local.get $r) (f64.const 0.008333333333333333)))
+            (f64.mul (local.get $r2)
+              (f64.add
+                (f64.add (f64.const 0.001388888888888889) (f64.mul (local.get $r) (f64.const 1.984126984126984e-4)))
+                (f64.mul (local.get $r2) (f64.const 2.48015873015873e-5)))))))
+      (f64.reinterpret_i64
+        (i64.shl
+          (i64.reinterpret_f64 (f64.add (local.get $n) (f64.const 4503599627371519)))
+          (i64.const 52)))))
+
+  ;; `count` raw words of the stream (key, position) as uint32 at `out`.
+  (func (export "fillWords")
+    (param $out i32) (param $count i32)
+    (param $key0 i32) (param $key1 i32) (param $positionLow i32) (param $positionHigh i32)
+    (local $i i32)
+    (call $setStream (local.get $key0) (local.get $key1) (local.get $positionLow) (local.get $positionHigh))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
+        (i32.store
+          (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2)))
+          (call $word (i64.extend_i32_u (local.get $i))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next))))
+
+  ;; Philox-4x32-10 of the four blocks first..first+3 at once, one block per lane ("structure of
+  ;; arrays"): the 32×32→64-bit products come from i64x2.extmul, their high halves by a shuffle.
+  ;; Returns the 16 words transposed back to block order: result j holds block first+j's 4 words.
+  (func $philox4 (param $first i64) (result v128 v128 v128 v128)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $k0 i32) (local $k1 i32)
+    (local $lo0 v128) (local $lo1 v128) (local $hi0 v128) (local $hi1 v128) (local $round i32)
+    (local $counter i64) (local $lane i32) (local $a v128) (local $b v128) (local $c v128) (local $d v128)
+    ;; counters: the low and high words of position + first + lane
+    (local.set $counter (i64.add (global.get $position) (local.get $first)))
+    (local.set $c0 (i32x4.splat (i32.wrap_i64 (local.get $counter))))
+    (local.set $c1 (i32x4.splat (i32.wrap_i64 (i64.shr_u (local.get $counter) (i64.const 32)))))
+    (local.set $counter (i64.add (local.get $counter) (i64.const 1)))
+    (local.set $c0 (i32x4.replace_lane 1 (local.get $c0) (i32.wrap_i64 (local.get $counter))))
+    (local.set $c1 (i32x4.replace_lane 1 (local.get $c1) (i32.wrap_i64 (i64.shr_u (local.get $counter) (i64.const 32)))))
+    (local.set $counter (i64.add (local.get $counter) (i64.const 1)))
+    (local.set $c0 (i32x4.replace_lane 2 (local.get $c0) (i32.wrap_i64 (local.get $counter))))
+    (local.set $c1 (i32x4.replace_lane 2 (local.get $c1) (i32.wrap_i64 (i64.shr_u (local.get $counter) (i64.const 32)))))
+    (local.set $counter (i64.add (local.get $counter) (i64.const 1)))
+    (local.set $c0 (i32x4.replace_lane 3 (local.get $c0) (i32.wrap_i64 (local.get $counter))))
+    (local.set $c1 (i32x4.replace_lane 3 (local.get $c1) (i32.wrap_i64 (i64.shr_u (local.get $counter) (i64.const 32)))))
+    (local.set $k0 (global.get $key0))
+    (local.set $k1 (global.get $key1))
+    (loop $rounds
+      (local.set $a (i64x2.extmul_low_i32x4_u (local.get $c0) (v128.const i32x4 0xD2511F53 0xD2511F53 0xD2511F53 0xD2511F53)))
+      (local.set $b (i64x2.extmul_high_i32x4_u (local.get $c0) (v128.const i32x4 0xD2511F53 0xD2511F53 0xD2511F53 0xD2511F53)))
+      (local.set $hi0 (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a) (local.get $b)))
+      (local.set $lo0 (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a) (local.get $b)))
+      (local.set $a (i64x2.extmul_low_i32x4_u (local.get $c2) (v128.const i32x4 0xCD9E8D57 0xCD9E8D57 0xCD9E8D57 0xCD9E8D57)))
+      (local.set $b (i64x2.extmul_high_i32x4_u (local.get $c2) (v128.const i32x4 0xCD9E8D57 0xCD9E8D57 0xCD9E8D57 0xCD9E8D57)))
+      (local.set $hi1 (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a) (local.get $b)))
+      (local.set $lo1 (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a) (local.get $b)))
+      (local.set $c0 (v128.xor (v128.xor (local.get $hi1) (local.get $c1)) (i32x4.splat (local.get $k0))))
+      (local.set $c1 (local.get $lo1))
+      (local.set $c2 (v128.xor (v128.xor (local.get $hi0) (local.get $c3)) (i32x4.splat (local.get $k1))))
+      (local.set $c3 (local.get $lo0))
+      (local.set $k0 (i32.add (local.get $k0) (i32.const 0x9E3779B9)))
+      (local.set $k1 (i32.add (local.get $k1) (i32.const 0xBB67AE85)))
+      (local.set $round (i32.add (local.get $round) (i32.const 1)))
+      (br_if $rounds (i32.lt_u (local.get $round) (i32.const 10))))
+    ;; 4×4 transpose: lanes are blocks, results must be blocks
+    (local.set $a (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $c0) (local.get $c1)))
+    (local.set $b (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $c2) (local.get $c3)))
+    (local.set $c (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $c0) (local.get $c1)))
+    (local.set $d (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $c2) (local.get $c3)))
+    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $a) (local.get $b))
+    (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a) (local.get $b))
+    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $c) (local.get $d))
+    (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $c) (local.get $d)))
+
+  ;; −log(−log u) with u = (word + 1/2)·2^-32 for the four words of `words`, rounded to an f32x4.
+  (func $gumbel4 (param $words v128) (result v128)
+    (local $low v128) (local $high v128)
+    (local.set $low
+      (f64x2.mul
+        (f64x2.add (f64x2.convert_low_i32x4_u (local.get $words)) (v128.const f64x2 0.5 0.5))
+        (v128.const f64x2 2.3283064365386963e-10 2.3283064365386963e-10)))
+    (local.set $high
+      (f64x2.mul
+        (f64x2.add
+          (f64x2.convert_low_i32x4_u
+            (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $words) (local.get $words)))
+          (v128.const f64x2 0.5 0.5))
+        (v128.const f64x2 2.3283064365386963e-10 2.3283064365386963e-10)))
+    (local.set $low (call $log2x (local.get $low)))
+    (local.set $high (call $log2x (local.get $high)))
+    (local.set $low (f64x2.neg (call $log2x (f64x2.neg (local.get $low)))))
+    (local.set $high (f64x2.neg (call $log2x (f64x2.neg (local.get $high)))))
+    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (local.get $low))
+      (f32x4.demote_f64x2_zero (local.get $high))))
+
+  ;; `count` standard Gumbel draws as float32 at `out`, a block (four draws) at a time.
+  (func $fillGumbel (export "fillGumbel")
+    (param $out i32) (param $count i32)
+    (param $key0 i32) (param $key1 i32) (param $positionLow i32) (param $positionHigh i32)
+    (local $block i32) (local $blocks i32) (local $at i32) (local $four v128) (local $rest i32)
+    (local $w0v v128) (local $w1v v128) (local $w2v v128) (local $w3v v128)
+    (call $setStream (local.get $key0) (local.get $key1) (local.get $positionLow) (local.get $positionHigh))
+    (local.set $blocks (i32.shr_u (local.get $count) (i32.const 2)))
+    ;; sixteen draws (four blocks) at a time, then single blocks
+    (block $groupsDone
+      (loop $nextGroup
+        (br_if $groupsDone (i32.gt_u (i32.add (local.get $block) (i32.const 4)) (local.get $blocks)))
+        (call $philox4 (i64.extend_i32_u (local.get $block)))
+        (local.set $w3v) (local.set $w2v) (local.set $w1v) (local.set $w0v)
+        (local.set $at (i32.add (local.get $out) (i32.shl (local.get $block) (i32.const 4))))
+        (v128.store align=4 (local.get $at) (call $gumbel4 (local.get $w0v)))
+        (v128.store offset=16 align=4 (local.get $at) (call $gumbel4 (local.get $w1v)))
+        (v128.store offset=32 align=4 (local.get $at) (call $gumbel4 (local.get $w2v)))
+        (v128.store offset=48 align=4 (local.get $at) (call $gumbel4 (local.get $w3v)))
+        (local.set $block (i32.add (local.get $block) (i32.const 4)))
+        (br $nextGroup)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $block) (local.get $blocks)))
+        (v128.store align=4
+          (i32.add (local.get $out) (i32.shl (local.get $block) (i32.const 4)))
+          (call $gumbelBlock (i64.extend_i32_u (local.get $block))))
+        (local.set $block (i32.add (local.get $block) (i32.const 1)))
+        (br $next)))
+    (local.set $rest (i32.and (local.get $count) (i32.const 3)))
+    (if (local.get $rest)
+      (then
+        (local.set $four (call $gumbelBlock (i64.extend_i32_u (local.get $blocks))))
+        (local.set $at (i32.add (local.get $out) (i32.shl (local.get $blocks) (i32.const 4))))
+        (f32.store (local.get $at) (f32x4.extract_lane 0 (local.get $four)))
+        (if (i32.ge_u (local.get $rest) (i32.const 2))
+          (then (f32.store offset=4 (local.get $at) (f32x4.extract_lane 1 (local.get $four)))))
+        (if (i32.eq (local.get $rest) (i32.const 3))
+          (then (f32.store offset=8 (local.get $at) (f32x4.extract_lane 2 (local.get $four))))))))
+
+  ;; e^x for an f32x4 (Cephes' expf: 2^n·p(r), |r| ≤ ln2/2, about 1 ulp); 0 below −87, NaN stays NaN.
+  (func $exp4 (param $x v128) (result v128)
+    (local $n v128) (local $r v128) (local $r2 v128) (local $p v128) (local $clamped v128)
+    (local.set $clamped (f32x4.max (local.get $x) (v128.const f32x4 -87 -87 -87 -87)))
+    (local.set $n (f32x4.nearest (f32x4.mul (local.get $clamped) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))))
+    (local.set $r
+      (f32x4.sub
+        (f32x4.sub (local.get $clamped) (f32x4.mul (local.get $n) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
+        (f32x4.mul (local.get $n) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+    (local.set $r2 (f32x4.mul (local.get $r) (local.get $r)))
+    (local.set $p (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
+    (local.set $p
+      (f32x4.add (f32x4.add (f32x4.mul (local.get $p) (local.get $r2)) (local.get $r)) (v128.const f32x4 1 1 1 1)))
+    (v128.and
+      (f32x4.mul (local.get $p)
+        (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $n)) (v128.const i32x4 127 127 127 127)) (i32.const 23)))
+      ;; zero where x < −87 (masked categories), keep NaN
+      (v128.not (f32x4.lt (local.get $x) (v128.const f32x4 -87 -87 -87 -87)))))
+
+  ;; One contiguous slice of k categories with a scalar τ, four at a time (the tail one by one, in
+  ;; lanes of its own): s = (logits + noise)/τ to `scores`, y = softmax(s) to `soft` (exp in float32,
+  ;; the sum in double). Returns the index of the first largest y.
+  (func $sliceForward4 (param $logits i32) (param $noise i32) (param $soft i32) (param $scores i32)
+    (param $tau f32) (param $k i32) (result i32)
+    (local $c i32) (local $at i32) (local $s v128) (local $max v128) (local $m f32) (local $e v128)
+    (local $sum v128) (local $total f64) (local $width i32) (local $lanes v128) (local $y f32) (local $best f32)
+    (local $bestIndex i32) (local $tau4 v128)
+    (local.set $tau4 (f32x4.splat (local.get $tau)))
+    (local.set $max (v128.const f32x4 -inf -inf -inf -inf))
+    ;; pass 1: scores and their maximum
+    (local.set $c (i32.const 0))
+    (block $d1
+      (loop $n1
+        (br_if $d1 (i32.ge_u (local.get $c) (local.get $k)))
+        (local.set $at (i32.shl (local.get $c) (i32.const 2)))
+        (if (i32.le_u (i32.add (local.get $c) (i32.const 4)) (local.get $k))
+          (then
+            (local.set $s
+              (f32x4.div
+                (f32x4.add (v128.load align=4 (i32.add (local.get $logits) (local.get $at)))
+                  (v128.load align=4 (i32.add (local.get $noise) (local.get $at))))
+                (local.get $tau4)))
+            (v128.store align=4 (i32.add (local.get $scores) (local.get $at)) (local.get $s))
+            (local.set $width (i32.const 4)))
+          (else
+            (local.set $s
+              (f32x4.splat
+                (f32.div
+                  (f32.add (f32.load (i32.add (local.get $logits) (local.get $at)))
+                    (f32.load (i32.add (local.get $noise) (local.get $at))))
+                  (local.get $tau))))
+            (f32.store (i32.add (local.get $scores) (local.get $at)) (f32x4.extract_lane 0 (local.get $s)))
+            (local.set $width (i32.const 1))))
+        (local.set $max (f32x4.max (local.get $max) (local.get $s)))
+        (local.set $c (i32.add (local.get $c) (local.get $width)))
+        (br $n1)))
+    (local.set $m
+      (f32.max
+        (f32.max (f32x4.extract_lane 0 (local.get $max)) (f32x4.extract_lane 1 (local.get $max)))
+        (f32.max (f32x4.extract_lane 2 (local.get $max)) (f32x4.extract_lane 3 (local.get $max)))))
+    (local.set $max (f32x4.splat (local.get $m)))
+    ;; pass 2: e = exp(s − max) into soft, summed in double
+    (local.set $sum (v128.const f64x2 0 0))
+    (local.set $c (i32.const 0))
+    (block $d2
+      (loop $n2
+        (br_if $d2 (i32.ge_u (local.get $c) (local.get $k)))
+        (local.set $at (i32.shl (local.get $c) (i32.const 2)))
+        (if (i32.le_u (i32.add (local.get $c) (i32.const 4)) (local.get $k))
+          (then
+            (local.set $e
+              (call $exp4 (f32x4.sub (v128.load align=4 (i32.add (local.get $scores) (local.get $at))) (local.get $max))))
+            (v128.store align=4 (i32.add (local.get $soft) (local.get $at)) (local.get $e))
+            (local.set $sum
+              (f64x2.add (local.get $sum)
+                (f64x2.add (f64x2.promote_low_f32x4 (local.get $e))
+                  (f64x2.promote_low_f32x4
+                    (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $e) (local.get $e))))))
+            (local.set $width (i32.const 4)))
+          (else
+            (local.set $e
+              (call $exp4
+                (f32x4.splat (f32.sub (f32.load (i32.add (local.get $scores) (local.get $at))) (local.get $m)))))
+            (f32.store (i32.add (local.get $soft) (local.get $at)) (f32x4.extract_lane 0 (local.get $e)))
+            (local.set $sum
+              (f64x2.add (local.get $sum)
+                (f64x2.replace_lane 1 (v128.const f64x2 0 0) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $e))))))
+            (local.set $width (i32.const 1))))
+        (local.set $c (i32.add (local.get $c) (local.get $width)))
+        (br $n2)))
+    (local.set $total (f64.add (f64x2.extract_lane 0 (local.get $sum)) (f64x2.extract_lane 1 (local.get $sum))))
+    (local.set $lanes (f32x4.splat (f32.demote_f64 (local.get $total))))
+    ;; pass 3: y = e / sum, and the first largest y
+    (local.set $best (f32.const -inf))
+    (local.set $c (i32.const 0))
+    (block $d3
+      (loop $n3
+        (br_if $d3 (i32.ge_u (local.get $c) (local.get $k)))
+        (local.set $at (i32.add (local.get $soft) (i32.shl (local.get $c) (i32.const 2))))
+        (if (i32.le_u (i32.add (local.get $c) (i32.const 4)) (local.get $k))
+          (then
+            (v128.store align=4 (local.get $at) (f32x4.div (v128.load align=4 (local.get $at)) (local.get $lanes)))
+            (local.set $width (i32.const 4)))
+          (else
+            (f32.store (local.get $at) (f32.div (f32.load (local.get $at)) (f32x4.extract_lane 0 (local.get $lanes))))
+            (local.set $width (i32.const 1))))
+        (local.set $c (i32.add (local.get $c) (local.get $width)))
+        (br $n3)))
+    (local.set $c (i32.const 0))
+    (block $d4
+      (loop $n4
+        (br_if $d4 (i32.ge_u (local.get $c) (local.get $k)))
+        (local.set $y (f32.load (i32.add (local.get $soft) (i32.shl (local.get $c) (i32.const 2)))))
+        (if (f32.gt (local.get $y) (local.get $best))
+          (then (local.set $best (local.get $y)) (local.set $bestIndex (local.get $c))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $n4)))
+    (local.get $bestIndex))
+
+  ;; The Gumbel-softmax forward pass over a tensor seen as [outer, k, inner] (k = the category axis):
+  ;; per slice, scores s = (logits + g)/τ in float32 (g from `noise`, or, when `noise` is 0, drawn
+  ;; from the stream into `soft` before the slices are processed), y = softmax(s) with exp and sum in double, the index of the first largest y,
+  ;; and, where the pointers are not 0, the one-hot of that index, the index (int32 [outer, inner])
+  ;; and the scores. τ is `tauScalar`, or per element from `tau` (float32, the tensor's shape).
+  (func (export "softmaxForward")
+    (param $logits i32) (param $noise i32) (param $tau i32) (param $tauScalar f32)
+    (param $soft i32) (param $hard i32) (param $indexOut i32) (param $scores i32)
+    (param $outer i32) (param $k i32) (param $inner i32)
+    (param $key0 i32) (param $key1 i32) (param $positionLow i32) (param $positionHigh i32)
+    (local $o i32) (local $i i32) (local $c i32) (local $element i32)
+    (local $scoreAt i32) (local $score f32) (local $g f32) (local $t f32) (local $max f64) (local $e f64)
+    (local $sum f64) (local $y f32) (local $best f32) (local $bestIndex i32)
+    ;; without given noise, draw it into `soft` first (element i gets word i, whatever the layout)
+    (if (i32.eqz (local.get $noise))
+      (then
+        (call $fillGumbel (local.get $soft) (i32.mul (i32.mul (local.get $outer) (local.get $k)) (local.get $inner))
+          (local.get $key0) (local.get $key1) (local.get $positionLow) (local.get $positionHigh))
+        (local.set $noise (local.get $soft))))
+    ;; scores go to `scores` when wanted, else they pass through `soft`
+    (local.set $scoreAt (select (local.get $scores) (local.get $soft) (local.get $scores)))
+    (local.set $o (i32.const 0))
+    (block $outerDone
+      (loop $outerNext
+        (br_if $outerDone (i32.ge_u (local.get $o) (local.get $outer)))
+        (local.set $i (i32.const 0))
+        (block $innerDone
+          (loop $innerNext
+            (br_if $innerDone (i32.ge_u (local.get $i) (local.get $inner)))
+            ;; contiguous slices with one τ: four categories at a time
+            (if (i32.and (i32.eq (local.get $inner) (i32.const 1)) (i32.eqz (local.get $tau)))
+              (then
+                (local.set $element (i32.shl (i32.mul (local.get $o) (local.get $k)) (i32.const 2)))
+                (local.set $bestIndex
+                  (call $sliceForward4
+                    (i32.add (local.get $logits) (local.get $element)) (i32.add (local.get $noise) (local.get $element))
+                    (i32.add (local.get $soft) (local.get $element)) (i32.add (local.get $scoreAt) (local.get $element))
+                    (local.get $tauScalar) (local.get $k))))
+              (else
+                ;; pass 1: scores and their maximum
+                (local.set $max (f64.const -inf))
+                (local.set $element
+                  (i32.add (i32.mul (i32.mul (local.get $o) (local.get $k)) (local.get $inner)) (local.get $i)))
+                (local.set $c (i32.const 0))
+                (block $d1
+                  (loop $n1
+                    (br_if $d1 (i32.ge_u (local.get $c) (local.get $k)))
+                    (local.set $g
+                      (f32.load (i32.add (local.get $noise) (i32.shl (local.get $element) (i32.const 2)))))
+                    (local.set $t
+                      (if (result f32) (local.get $tau)
+                        (then (f32.load (i32.add (local.get $tau) (i32.shl (local.get $element) (i32.const 2)))))
+                        (else (local.get $tauScalar))))
+                    (local.set $score
+                      (f32.div
+                        (f32.add
+                          (f32.load (i32.add (local.get $logits) (i32.shl (local.get $element) (i32.const 2))))
+                          (local.get $g))
+                        (local.get $t)))
+                    (f32.store (i32.add (local.get $scoreAt) (i32.shl (local.get $element) (i32.const 2)))
+                      (local.get $score))
+                    (local.set $max (f64.max (local.get $max) (f64.promote_f32 (local.get $score))))
+                    (local.set $element (i32.add (local.get $element) (local.get $inner)))
+                    (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                    (br $n1)))
+                ;; pass 2: exp(s − max) into soft (scores are read first, so they may share it), and the sum
+                (local.set $sum (f64.const 0))
+                (local.set $element
+                  (i32.add (i32.mul (i32.mul (local.get $o) (local.get $k)) (local.get $inner)) (local.get $i)))
+                (local.set $c (i32.const 0))
+                (block $d2
+                  (loop $n2
+                    (br_if $d2 (i32.ge_u (local.get $c) (local.get $k)))
+                    (local.set $e
+                      (call $exp
+                        (f64.sub
+                          (f64.promote_f32
+                            (f32.load (i32.add (local.get $scoreAt) (i32.shl (local.get $element) (i32.const 2)))))
+                          (local.get $max))))
+                    (f32.store (i32.add (local.get $soft) (i32.shl (local.get $element) (i32.const 2)))
+                      (f32.demote_f64 (local.get $e)))
+                    (local.set $sum (f64.add (local.get $sum) (local.get $e)))
+                    (local.set $element (i32.add (local.get $element) (local.get $inner)))
+                    (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                    (br $n2)))
+                ;; pass 3: y = exp(s − max)/sum, the first largest y
+                (local.set $best (f32.const -inf))
+                (local.set $bestIndex (i32.const 0))
+                (local.set $element
+                  (i32.add (i32.mul (i32.mul (local.get $o) (local.get $k)) (local.get $inner)) (local.get $i)))
+                (local.set $c (i32.const 0))
+                (block $d3
+                  (loop $n3
+                    (br_if $d3 (i32.ge_u (local.get $c) (local.get $k)))
+                    (local.set $y
+                      (f32.demote_f64
+                        (f64.div
+                          (f64.promote_f32
+                            (f32.load (i32.add (local.get $soft) (i32.shl (local.get $element) (i32.const 2)))))
+                          (local.get $sum))))
+                    (f32.store (i32.add (local.get $soft) (i32.shl (local.get $element) (i32.const 2))) (local.get $y))
+                    (if (f32.gt (local.get $y) (local.get $best))
+                      (then
+                        (local.set $best (local.get $y))
+                        (local.set $bestIndex (local.get $c))))
+                    (local.set $element (i32.add (local.get $element) (local.get $inner)))
+                    (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                    (br $n3)))
+            ))
+            (if (local.get $hard)
+              (then
+                (local.set $element
+                  (i32.add (i32.mul (i32.mul (local.get $o) (local.get $k)) (local.get $inner)) (local.get $i)))
+                (local.set $c (i32.const 0))
+                (block $d4
+                  (loop $n4
+                    (br_if $d4 (i32.ge_u (local.get $c) (local.get $k)))
+                    (f32.store (i32.add (local.get $hard) (i32.shl (local.get $element) (i32.const 2)))
+                      (select (f32.const 1) (f32.const 0) (i32.eq (local.get $c) (local.get $bestIndex))))
+                    (local.set $element (i32.add (local.get $element) (local.get $inner)))
+                    (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                    (br $n4)))))
+            (if (local.get $indexOut)
+              (then
+                (i32.store
+                  (i32.add (local.get $indexOut)
+                    (i32.shl (i32.add (i32.mul (local.get $o) (local.get $inner)) (local.get $i)) (i32.const 2)))
+                  (local.get $bestIndex))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $innerNext)))
+        (local.set $o (i32.add (local.get $o) (i32.const 1)))
+        (br $outerNext))))
+
+  ;; The analytic backward pass: with dS = y⊙(dy − Σ_k dy⊙y), dlogits = dS/τ and, when `dtau` is not
+  ;; 0, the per-element dτ = −dS⊙s/τ (0 where the score s is not finite: masked categories).
+  (func (export "softmaxBackward")
+    (param $dy i32) (param $y i32) (param $scores i32) (param $tau i32) (param $tauScalar f32)
+    (param $dlogits i32) (param $dtau i32) (param $outer i32) (param $k i32) (param $inner i32)
+    (local $o i32) (local $i i32) (local $c i32) (local $element i32) (local $first i32)
+    (local $dot f64) (local $dS f64) (local $t f64) (local $s f64) (local $offset i32)
+    (local.set $o (i32.const 0))
+    (block $outerDone
+      (loop $outerNext
+        (br_if $outerDone (i32.ge_u (local.get $o) (local.get $outer)))
+        (local.set $i (i32.const 0))
+        (block $innerDone
+          (loop $innerNext
+            (br_if $innerDone (i32.ge_u (local.get $i) (local.get $inner)))
+            (local.set $first
+              (i32.add (i32.mul (i32.mul (local.get $o) (local.get $k)) (local.get $inner)) (local.get $i)))
+            (local.set $dot (f64.const 0))
+            (local.set $element (local.get $first))
+            (local.set $c (i32.const 0))
+            (block $d1
+              (loop $n1
+                (br_if $d1 (i32.ge_u (local.get $c) (local.get $k)))
+                (local.set $offset (i32.shl (local.get $element) (i32.const 2)))
+                (local.set $dot
+                  (f64.add (local.get $dot)
+                    (f64.mul
+                      (f64.promote_f32 (f32.load (i32.add (local.get $dy) (local.get $offset))))
+                      (f64.promote_f32 (f32.load (i32.add (local.get $y) (local.get $offset)))))))
+                (local.set $element (i32.add (local.get $element) (local.get $inner)))
+                (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                (br $n1)))
+            (local.set $element (local.get $first))
+            (local.set $c (i32.const 0))
+            (block $d2
+              (loop $n2
+                (br_if $d2 (i32.ge_u (local.get $c) (local.get $k)))
+                (local.set $offset (i32.shl (local.get $element) (i32.const 2)))
+                (local.set $dS
+                  (f64.mul
+                    (f64.promote_f32 (f32.load (i32.add (local.get $y) (local.get $offset))))
+                    (f64.sub (f64.promote_f32 (f32.load (i32.add (local.get $dy) (local.get $offset))))
+                      (local.get $dot))))
+                (local.set $t
+                  (f64.promote_f32
+                    (if (result f32) (local.get $tau)
+                      (then (f32.load (i32.add (local.get $tau) (local.get $offset))))
+                      (else (local.get $tauScalar)))))
+                (f32.store (i32.add (local.get $dlogits) (local.get $offset))
+                  (f32.demote_f64 (f64.div (local.get $dS) (local.get $t))))
+                (if (local.get $dtau)
+                  (then
+                    (local.set $s (f64.promote_f32 (f32.load (i32.add (local.get $scores) (local.get $offset)))))
+                    (f32.store (i32.add (local.get $dtau) (local.get $offset))
+                      (if (result f32) (f64.eq (f64.sub (local.get $s) (local.get $s)) (f64.const 0))
+                        (then
+                          (f32.demote_f64
+                            (f64.neg (f64.div (f64.mul (local.get $dS) (local.get $s)) (local.get $t)))))
+                        (else (f32.const 0))))))
+                (local.set $element (i32.add (local.get $element) (local.get $inner)))
+                (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                (br $n2)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $innerNext)))
+        (local.set $o (i32.add (local.get $o) (i32.const 1)))
+        (br $outerNext))))
+
+  ;; One Adam update of `count` parameters in float32, the same operations in the same order as
+  ;; src/nn/adam.ts's composed update: m' = β1·m + (1−β1)·g, v' = β2·v + (1−β2)·g²,
+  ;; p' = p − (m' / (√v'/√c2 + ε))·stepSize, written to the three outputs (which may be the inputs).
+  (func (export "adam")
+    (param $p i32) (param $g i32) (param $m i32) (param $v i32)
+    (param $pOut i32) (param $mOut i32) (param $vOut i32) (param $count i32)
+    (param $beta1 f32) (param $oneMinusBeta1 f32) (param $beta2 f32) (param $oneMinusBeta2 f32)
+    (param $sqrtCorrection2 f32) (param $epsilon f32) (param $stepSize f32)
+    (local $i i32) (local $offset i32) (local $grad f32) (local $first f32) (local $second f32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
+        (local.set $offset (i32.shl (local.get $i) (i32.const 2)))
+        (local.set $grad (f32.load (i32.add (local.get $g) (local.get $offset))))
+        (local.set $first
+          (f32.add
+            (f32.mul (f32.load (i32.add (local.get $m) (local.get $offset))) (local.get $beta1))
+            (f32.mul (local.get $grad) (local.get $oneMinusBeta1))))
+        (local.set $second
+          (f32.add
+            (f32.mul (f32.load (i32.add (local.get $v) (local.get $offset))) (local.get $beta2))
+            (f32.mul (f32.mul (local.get $grad) (local.get $grad)) (local.get $oneMinusBeta2))))
+        (f32.store (i32.add (local.get $pOut) (local.get $offset))
+          (f32.sub
+            (f32.load (i32.add (local.get $p) (local.get $offset)))
+            (f32.mul
+              (f32.div (local.get $first)
+                (f32.add (f32.div (f32.sqrt (local.get $second)) (local.get $sqrtCorrection2))
+                  (local.get $epsilon)))
+              (local.get $stepSize))))
+        (f32.store (i32.add (local.get $mOut) (local.get $offset)) (local.get $first))
+        (f32.store (i32.add (local.get $vOut) (local.get $offset)) (local.get $second))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))))

@@ -1,0 +1,125 @@
+import { GUMBEL_KERNELS_WASM_BASE64 } from './gumbelKernelsWasm.js';
+
+/** The functions of the kernels module (src/kernels/gumbelKernels.wat); pointers are byte offsets. */
+export interface KernelExports {
+  fillWords(out: number, count: number, key0: number, key1: number, low: number, high: number): void;
+  fillGumbel(out: number, count: number, key0: number, key1: number, low: number, high: number): void;
+  softmaxForward(
+    logits: number,
+    noise: number,
+    tau: number,
+    tauScalar: number,
+    soft: number,
+    hard: number,
+    index: number,
+    scores: number,
+    outer: number,
+    categories: number,
+    inner: number,
+    key0: number,
+    key1: number,
+    low: number,
+    high: number,
+  ): void;
+  softmaxBackward(
+    dy: number,
+    y: number,
+    scores: number,
+    tau: number,
+    tauScalar: number,
+    dlogits: number,
+    dtau: number,
+    outer: number,
+    categories: number,
+    inner: number,
+  ): void;
+  adam(
+    parameter: number,
+    gradient: number,
+    first: number,
+    second: number,
+    parameterOut: number,
+    firstOut: number,
+    secondOut: number,
+    count: number,
+    beta1: number,
+    oneMinusBeta1: number,
+    beta2: number,
+    oneMinusBeta2: number,
+    sqrtCorrection2: number,
+    epsilon: number,
+    stepSize: number,
+  ): void;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The compiled module (2 kB, so synchronous compilation is allowed on a browser's main thread too), or null without WebAssembly. */
+function kernelModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    try {
+      const binary = Uint8Array.from(atob(GUMBEL_KERNELS_WASM_BASE64), (c) => c.charCodeAt(0));
+      compiled = new WebAssembly.Module(binary);
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/** An instance working on `memory` (for example the TF.js wasm backend's), or null if it cannot be made. */
+export function instantiateOn(memory: WebAssembly.Memory): KernelExports | null {
+  const module = kernelModule();
+  if (!module) return null;
+  try {
+    return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The kernels on a memory of their own, for data that lives in JS (the cpu backend, noise arrays):
+ * {@link ScratchKernels.reserve} grows the memory to hold a call's buffers and hands out offsets.
+ */
+export class ScratchKernels {
+  private constructor(
+    readonly exports: KernelExports,
+    readonly memory: WebAssembly.Memory,
+  ) {}
+
+  private static shared: ScratchKernels | null | undefined;
+
+  /** The process-wide instance, or null where WebAssembly is unavailable. */
+  static get(): ScratchKernels | null {
+    if (ScratchKernels.shared === undefined) {
+      const memory = new WebAssembly.Memory({ initial: 1 });
+      const exports = instantiateOn(memory);
+      ScratchKernels.shared = exports ? new ScratchKernels(exports, memory) : null;
+    }
+    return ScratchKernels.shared;
+  }
+
+  /** Byte offsets of consecutive buffers of the given byte sizes (16-byte aligned, none at 0). */
+  reserve(byteSizes: number[]): number[] {
+    const offsets: number[] = [];
+    let end = 16;
+    for (const size of byteSizes) {
+      offsets.push(end);
+      end += Math.ceil(size / 16) * 16;
+    }
+    const missing = end - this.memory.buffer.byteLength;
+    if (missing > 0) this.memory.grow(Math.ceil(missing / 65536));
+    return offsets;
+  }
+
+  /** A float32 view of `count` elements at byte `offset` (valid until the memory grows). */
+  floats(offset: number, count: number): Float32Array {
+    return new Float32Array(this.memory.buffer, offset, count);
+  }
+}
+
+/** Splits a stream position (< 2^53) into the two 32-bit words the kernels take. */
+export function positionWords(position: number): [number, number] {
+  return [(position % 0x1_0000_0000) >>> 0, Math.floor(position / 0x1_0000_0000) >>> 0];
+}

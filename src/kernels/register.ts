@@ -1,0 +1,150 @@
+import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
+import { beginKernelCall, wasmBackendKernels } from './backendMemory.js';
+import { ScratchKernels } from './module.js';
+
+/** TF.js kernel names of the fused kernels (registered for the cpu and wasm backends). */
+export const FUSED_GUMBEL_SOFTMAX = 'GumbelSoftmaxFused';
+export const FUSED_GUMBEL_SOFTMAX_GRAD = 'GumbelSoftmaxFusedGrad';
+export const FUSED_ADAM = 'GumbelAdamFused';
+
+/** The backends with fused kernels. */
+export const FUSED_BACKENDS = ['cpu', 'wasm'] as const;
+
+let enabled = true;
+
+/**
+ * Turns the fused cpu/wasm kernels (Gumbel-softmax forward and backward, the Adam update) on or off
+ * (default on). Off, the same operations run composed from TF.js ops, as they always do on WebGL,
+ * WebGPU and tfjs-node; the results agree up to float rounding. For comparisons and debugging.
+ */
+export function useFusedKernels(on: boolean): void {
+  enabled = on;
+}
+
+/** Whether the fused kernels run on the active backend. */
+export function fusedKernelsActive(): boolean {
+  if (!enabled) return false;
+  const name = tf.getBackend();
+  if (name === 'cpu') return ScratchKernels.get() !== null;
+  if (name === 'wasm') return wasmBackendKernels(tf.backend()) !== null;
+  return false;
+}
+
+type Attrs = NamedAttrMap & Record<string, number | boolean>;
+
+function shapeOf(info: TensorInfo): number[] {
+  return info.shape;
+}
+
+/**
+ * Inputs: logits, and optionally noise (Gumbel, the logits' shape) and temperature (broadcast to
+ * the logits' shape). Outputs: soft, index (int32, the category axis removed), then the one-hot if
+ * attrs.hard, then the scores if attrs.withScores.
+ */
+function fusedGumbelSoftmax(backendName: string): KernelConfig['kernelFunc'] {
+  return ({ inputs, backend, attrs }) => {
+    const { logits, noise, temperature } = inputs as Record<string, TensorInfo | undefined>;
+    const a = attrs as Attrs;
+    const shape = shapeOf(logits as TensorInfo);
+    const indexShape = shape.filter((_, i) => i !== (a.axis as number));
+    const outputs = [
+      { shape, dtype: 'float32' as const },
+      { shape: indexShape, dtype: 'int32' as const },
+      ...(a.hard ? [{ shape, dtype: 'float32' as const }] : []),
+      ...(a.withScores ? [{ shape, dtype: 'float32' as const }] : []),
+    ];
+    const call = beginKernelCall(backendName, backend, [logits, noise, temperature], outputs);
+    const [soft, index, ...rest] = call.outputs;
+    const hard = a.hard ? rest[0] : 0;
+    const scores = a.withScores ? rest[rest.length - 1] : 0;
+    call.exports.softmaxForward(
+      call.inputs[0],
+      call.inputs[1],
+      call.inputs[2],
+      a.temperatureValue as number,
+      soft,
+      hard,
+      index,
+      scores,
+      a.outer as number,
+      a.categories as number,
+      a.inner as number,
+      a.key0 as number,
+      a.key1 as number,
+      a.positionLow as number,
+      a.positionHigh as number,
+    );
+    return call.finish();
+  };
+}
+
+/** Inputs: dy, soft, and optionally scores and temperature. Outputs: dlogits, then dτ per element if attrs.withTemperature. */
+function fusedGumbelSoftmaxGrad(backendName: string): KernelConfig['kernelFunc'] {
+  return ({ inputs, backend, attrs }) => {
+    const { dy, soft, scores, temperature } = inputs as Record<string, TensorInfo | undefined>;
+    const a = attrs as Attrs;
+    const shape = shapeOf(soft as TensorInfo);
+    const outputs = [{ shape, dtype: 'float32' as const }];
+    if (a.withTemperature) outputs.push({ shape, dtype: 'float32' as const });
+    const call = beginKernelCall(backendName, backend, [dy, soft, scores, temperature], outputs);
+    call.exports.softmaxBackward(
+      call.inputs[0],
+      call.inputs[1],
+      call.inputs[2],
+      call.inputs[3],
+      a.temperatureValue as number,
+      call.outputs[0],
+      a.withTemperature ? call.outputs[1] : 0,
+      a.outer as number,
+      a.categories as number,
+      a.inner as number,
+    );
+    return call.finish();
+  };
+}
+
+/** Inputs: parameter, gradient, first, second moments. Outputs: the three updated. */
+function fusedAdam(backendName: string): KernelConfig['kernelFunc'] {
+  return ({ inputs, backend, attrs }) => {
+    const { parameter, gradient, first, second } = inputs as Record<string, TensorInfo>;
+    const a = attrs as Attrs;
+    const shape = shapeOf(parameter);
+    const spec = { shape, dtype: 'float32' as const };
+    const call = beginKernelCall(
+      backendName,
+      backend,
+      [parameter, gradient, first, second],
+      [spec, spec, spec],
+    );
+    call.exports.adam(
+      call.inputs[0],
+      call.inputs[1],
+      call.inputs[2],
+      call.inputs[3],
+      call.outputs[0],
+      call.outputs[1],
+      call.outputs[2],
+      shape.reduce((x, y) => x * y, 1),
+      a.beta1 as number,
+      a.oneMinusBeta1 as number,
+      a.beta2 as number,
+      a.oneMinusBeta2 as number,
+      a.sqrtCorrection2 as number,
+      a.epsilon as number,
+      a.stepSize as number,
+    );
+    return call.finish();
+  };
+}
+
+for (const backendName of FUSED_BACKENDS) {
+  const kernels: [string, KernelConfig['kernelFunc']][] = [
+    [FUSED_GUMBEL_SOFTMAX, fusedGumbelSoftmax(backendName)],
+    [FUSED_GUMBEL_SOFTMAX_GRAD, fusedGumbelSoftmaxGrad(backendName)],
+    [FUSED_ADAM, fusedAdam(backendName)],
+  ];
+  for (const [kernelName, kernelFunc] of kernels) {
+    if (!tf.getKernel(kernelName, backendName)) tf.registerKernel({ kernelName, backendName, kernelFunc });
+  }
+}
