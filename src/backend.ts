@@ -1,5 +1,6 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { loadKernels } from './kernels/module.js';
 import { tf } from './tf.js';
 import { ArgumentError } from './validate.js';
 
@@ -74,6 +75,7 @@ async function start(name: BackendName): Promise<string | undefined> {
  * Falling back to the slow cpu backend is reported with `console.warn`, never silent.
  */
 export async function initBackend(name?: BackendName): Promise<BackendReport> {
+  await loadKernels();
   const requested = name ?? environmentChoice();
   if (requested !== undefined) {
     if (!KNOWN_BACKENDS.includes(requested as BackendName)) {

@@ -54,12 +54,29 @@ export interface KernelExports {
 
 let compiled: WebAssembly.Module | null | undefined;
 
-/** The compiled module (2 kB, so synchronous compilation is allowed on a browser's main thread too), or null without WebAssembly. */
+function kernelBinary(): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(atob(GUMBEL_KERNELS_WASM_BASE64), (c) => c.charCodeAt(0));
+}
+
+/**
+ * Compiles the kernels module asynchronously (initBackend awaits this): browsers refuse synchronous
+ * compilation of modules over 4 kB on the main thread. Without WebAssembly (or SIMD) the kernels
+ * stay off and the composed TF.js ops run instead.
+ */
+export async function loadKernels(): Promise<void> {
+  if (compiled !== undefined) return;
+  try {
+    compiled = await WebAssembly.compile(kernelBinary());
+  } catch {
+    compiled = null;
+  }
+}
+
+/** The compiled module; compiled synchronously if {@link loadKernels} has not run (fine in Node). */
 function kernelModule(): WebAssembly.Module | null {
   if (compiled === undefined) {
     try {
-      const binary = Uint8Array.from(atob(GUMBEL_KERNELS_WASM_BASE64), (c) => c.charCodeAt(0));
-      compiled = new WebAssembly.Module(binary);
+      compiled = new WebAssembly.Module(kernelBinary());
     } catch {
       compiled = null;
     }
