@@ -1,4 +1,4 @@
-import { gumbelSoftmaxSample } from '../ops/gumbelSoftmax.js';
+import { gumbelSoftmax as gumbelSoftmaxOp } from '../ops/gumbelSoftmax.js';
 import type { Tensor } from '../tf.js';
 import { tf } from '../tf.js';
 import type { DownstreamLoss, Estimate, TemperatureOptions } from './estimator.js';
@@ -25,7 +25,8 @@ export function gumbelSoftmax(
   const temperature = temperatureOption(options.temperature);
   return tf.tidy(() => {
     const prepared = prepareEstimatorLogits(logits, options);
-    const { soft } = gumbelSoftmaxSample(prepared, { temperature, seed: options.seed, validateArgs: false });
+    // the soft view alone: the fused kernel then skips the one-hot
+    const soft = gumbelSoftmaxOp(prepared, { temperature, seed: options.seed, validateArgs: false });
     return { sample: soft, loss: callLoss(loss, soft, prepared.shape) };
   });
 }
