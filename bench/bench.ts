@@ -1,102 +1,42 @@
 /**
  * `npm run bench`: this library's Gumbel-softmax (forward + backward w.r.t. the logits, soft and
- * hard) at 2000×10, 256×1000 and 4096×1024, one training step of the default categorical VAE, and
- * sampleGumbel's throughput next to a plain typed-array copy of the same bytes — side by side with
- * PyTorch doing identical work on one thread (bench/bench_torch.py via /usr/bin/python3, optional).
+ * hard) at 2000×10, 256×1000 and 4096×1024, one training step of the default categorical VAE on
+ * one thread and on two worker threads, and the Gumbel noise's throughput next to a plain
+ * typed-array copy of the same bytes — side by side with PyTorch doing identical work on one
+ * thread (two for the two-worker row; bench/bench_torch.py via /usr/bin/python3, optional). Each
+ * of our rows is also timed with the fused kernels off (the composed TF.js ops other backends run).
+ * Then a memory soak: RSS and live tensors over `--soak-steps` (default 10,000) training steps.
  * Prints a table with the ratio ours/PyTorch (> 1: we are slower) and writes runs/bench/bench.json.
- * Timings are milliseconds per call: median, min and max over repeated runs after 3 warm-ups.
+ *
+ * Options: --soak-steps N (0 skips the soak), --repeats N (op timings per case, default 20).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { initBackend } from '../src/backend.js';
-import { Adam } from '../src/nn/adam.js';
-import { gumbelSoftmax } from '../src/ops/gumbelSoftmax.js';
-import { gumbelArray } from '../src/random/noise.js';
 import { tf } from '../src/tf.js';
-import { CategoricalVae } from '../src/vae/model.js';
-import { negativeElbo } from '../src/vae/objective.js';
+import { noiseThroughput, opCase, parallelVaeStepCase, vaeStepCase, withFusedKernels } from './cases.js';
+import { memorySoak } from './soak.js';
+import type { Timing } from './timing.js';
 
 const OP_SHAPES: [number, number][] = [
   [2000, 10],
   [256, 1000],
   [4096, 1024],
 ];
-const REPEATS = 20;
 const VAE_STEPS = 30;
 const PYTHON = '/usr/bin/python3';
 
-interface Timing {
-  median: number;
-  min: number;
-  max: number;
-  runs: number;
+interface TorchTimings {
+  torch: string;
+  ops: { shape: number[]; hard: boolean; ms: Timing }[];
+  vaeStep: Timing;
+  vaeStepTwoThreads: Timing;
 }
 
-function timed(run: () => void, repeats: number): Timing {
-  for (let i = 0; i < 3; i++) run();
-  const samples: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const start = performance.now();
-    run();
-    samples.push(performance.now() - start);
-  }
-  samples.sort((a, b) => a - b);
-  const middle = Math.floor(samples.length / 2);
-  const median = samples.length % 2 ? samples[middle] : (samples[middle - 1] + samples[middle]) / 2;
-  return { median, min: samples[0], max: samples[samples.length - 1], runs: repeats };
-}
-
-function opCase(rows: number, categories: number, hard: boolean): Timing {
-  const logits = tf.randomNormal([rows, categories], 0, 1, 'float32', 1);
-  const weights = tf.randomNormal([rows, categories], 0, 1, 'float32', 2);
-  const gradient = tf.grad((l: tf.Tensor) =>
-    tf.sum(tf.mul(gumbelSoftmax(l, { temperature: 1, hard, validateArgs: false }), weights)),
-  );
-  const timing = timed(() => {
-    const g = gradient(logits);
-    g.dataSync();
-    g.dispose();
-  }, REPEATS);
-  tf.dispose([logits, weights]);
-  return timing;
-}
-
-function vaeStep(): Timing {
-  const model = new CategoricalVae(undefined, 1);
-  const adam = new Adam(model.parameters());
-  const images = tf.tidy(() =>
-    tf.cast(tf.less(tf.randomUniform([100, 784], 0, 1, 'float32', 3), 0.3), 'float32'),
-  );
-  const timing = timed(() => {
-    const { value, grads } = tf.variableGrads(
-      () => negativeElbo(model, images, { temperature: 1, hard: false, kl: 'analytic' }),
-      model.parameters(),
-    );
-    adam.apply(model.parameters().map((p) => grads[p.name]));
-    value.dataSync();
-    tf.dispose([value, ...Object.values(grads)]);
-  }, VAE_STEPS);
-  model.dispose();
-  adam.dispose();
-  images.dispose();
-  return timing;
-}
-
-/** Elements per second of sampleGumbel's noise, and of copying the same number of float32s. */
-function noiseThroughput(): { gumbelPerSecond: number; copyPerSecond: number } {
-  const count = 10_000_000;
-  const gumbel = timed(() => gumbelArray(count, 1), 3);
-  const source = new Float32Array(count);
-  const target = new Float32Array(count);
-  const copy = timed(() => target.set(source), 10);
-  return { gumbelPerSecond: count / (gumbel.median / 1000), copyPerSecond: count / (copy.median / 1000) };
-}
-
-function torchTimings():
-  | { ops: { shape: number[]; hard: boolean; ms: Timing }[]; vaeStep: Timing; torch: string }
-  | undefined {
-  const job = JSON.stringify({ opShapes: OP_SHAPES, repeats: REPEATS, vaeSteps: VAE_STEPS, threads: 1 });
+function torchTimings(repeats: number): TorchTimings | undefined {
+  const job = JSON.stringify({ opShapes: OP_SHAPES, repeats, vaeSteps: VAE_STEPS, threads: 1 });
   const run = spawnSync(PYTHON, ['bench/bench_torch.py'], { input: job, encoding: 'utf8' });
   if (run.status !== 0) {
     console.log(
@@ -108,52 +48,82 @@ function torchTimings():
   return JSON.parse(run.stdout);
 }
 
+const cell = (t?: Timing) => (t ? `${t.median.toFixed(2)} (${t.min.toFixed(2)}–${t.max.toFixed(2)})` : '—');
+const ratio = (ours: Timing, theirs?: Timing) => (theirs ? (ours.median / theirs.median).toFixed(2) : '');
+
 async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'soak-steps': { type: 'string', default: '10000' },
+      repeats: { type: 'string', default: '20' },
+    },
+  });
+  const soakSteps = Number(values['soak-steps']);
+  const repeats = Number(values.repeats);
+  if (!Number.isInteger(soakSteps) || soakSteps < 0) throw new Error(`--soak-steps must be an integer >= 0`);
+  if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats must be an integer >= 1`);
   const backend = await initBackend();
   console.log(`backend: ${backend.name}; measuring…`);
   const rssBefore = process.memoryUsage().rss;
   const ops = OP_SHAPES.flatMap(([rows, categories]) =>
-    [false, true].map((hard) => ({ shape: [rows, categories], hard, ms: opCase(rows, categories, hard) })),
+    [false, true].map((hard) => ({
+      shape: [rows, categories],
+      hard,
+      ms: opCase(rows, categories, hard, repeats),
+      composedMs: withFusedKernels(false, () => opCase(rows, categories, hard, repeats)),
+    })),
   );
-  const vae = vaeStep();
+  const vae = vaeStepCase(VAE_STEPS);
+  const vaeComposed = withFusedKernels(false, () => vaeStepCase(VAE_STEPS));
+  const vaeTwoWorkers = await parallelVaeStepCase(2, VAE_STEPS);
   const noise = noiseThroughput();
-  const torch = torchTimings();
-  const ratio = (ours: number, theirs?: number) => (theirs === undefined ? '' : (ours / theirs).toFixed(2));
-  const row = (name: string, ours: Timing, theirs?: Timing) =>
-    `| ${name} | ${ours.median.toFixed(2)} (${ours.min.toFixed(2)}–${ours.max.toFixed(2)}) | ${
-      theirs ? `${theirs.median.toFixed(2)} (${theirs.min.toFixed(2)}–${theirs.max.toFixed(2)})` : '—'
-    } | ${ratio(ours.median, theirs?.median)} |`;
+  const torch = torchTimings(repeats);
+  const threads = (n: number) => `${n} thread${n > 1 ? 's' : ''}`;
   const lines = [
-    `| work (ms per call) | gumbel-softmax, tfjs ${backend.name} | PyTorch ${torch?.torch ?? ''} (1 thread) | ratio ours/PyTorch |`,
-    '|---|---|---|---|',
-    ...ops.map((op, i) =>
-      row(
-        `gumbelSoftmax ${op.shape.join('×')} ${op.hard ? 'hard' : 'soft'}, fwd+bwd`,
-        op.ms,
-        torch?.ops[i]?.ms,
-      ),
+    `| work (ms per call) | gumbel-softmax, tfjs ${backend.name} | fused kernels off | PyTorch ${torch?.torch ?? ''} | ratio ours/PyTorch |`,
+    '|---|---|---|---|---|',
+    ...ops.map(
+      (op, i) =>
+        `| gumbelSoftmax ${op.shape.join('×')} ${op.hard ? 'hard' : 'soft'}, fwd+bwd, ${threads(1)} | ${cell(op.ms)} | ${cell(op.composedMs)} | ${cell(torch?.ops[i]?.ms)} | ${ratio(op.ms, torch?.ops[i]?.ms)} |`,
     ),
-    row('VAE training step (batch 100)', vae, torch?.vaeStep),
+    `| VAE training step (batch 100), ${threads(1)} | ${cell(vae)} | ${cell(vaeComposed)} | ${cell(torch?.vaeStep)} | ${ratio(vae, torch?.vaeStep)} |`,
+    `| VAE training step (batch 100), 2 workers / ${threads(2)} | ${cell(vaeTwoWorkers)} | — | ${cell(torch?.vaeStepTwoThreads)} | ${ratio(vaeTwoWorkers, torch?.vaeStepTwoThreads)} |`,
   ];
   console.log(`\n${lines.join('\n')}\n`);
+  const million = (x: number) => (x / 1e6).toFixed(1);
   console.log(
-    `sampleGumbel noise: ${(noise.gumbelPerSecond / 1e6).toFixed(1)} M elements/s; ` +
-      `typed-array copy of the same bytes: ${(noise.copyPerSecond / 1e6).toFixed(0)} M elements/s`,
+    `Gumbel noise: ${million(noise.gumbelPerSecond)} M elements/s (WebAssembly kernel), ${million(noise.jsGumbelPerSecond)} M/s (JS reference); ` +
+      `typed-array copy of the same bytes: ${million(noise.copyPerSecond)} M elements/s`,
   );
+  const soak = soakSteps > 0 ? memorySoak(soakSteps) : [];
+  if (soak.length > 0) {
+    const first = soak[1] ?? soak[0];
+    const last = soak[soak.length - 1];
+    console.log(
+      `memory soak, ${soakSteps} steps of a reduced VAE: RSS ${first.rssMb.toFixed(0)} MB at step ${first.step} → ` +
+        `${last.rssMb.toFixed(0)} MB at step ${last.step} (max ${Math.max(...soak.map((s) => s.rssMb)).toFixed(0)}); ` +
+        `live tensors ${soak.map((s) => s.tensors).join(', ')}`,
+    );
+  }
   const memory = {
     rssBeforeMb: rssBefore / 2 ** 20,
     rssAfterMb: process.memoryUsage().rss / 2 ** 20,
     tensors: tf.memory().numTensors,
   };
-  console.log(
-    `RSS ${memory.rssBeforeMb.toFixed(0)} → ${memory.rssAfterMb.toFixed(0)} MB, tensors alive: ${memory.tensors}`,
-  );
   mkdirSync(join('runs', 'bench'), { recursive: true });
   const out = join('runs', 'bench', 'bench.json');
-  writeFileSync(
-    out,
-    `${JSON.stringify({ backend: backend.name, ops, vaeStep: vae, noise, torch, memory }, null, 2)}\n`,
-  );
+  const report = {
+    backend: backend.name,
+    ops,
+    vaeStep: vae,
+    vaeComposed,
+    vaeTwoWorkers,
+    noise,
+    torch,
+    soak,
+    memory,
+  };
+  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`wrote ${out}`);
 }
 

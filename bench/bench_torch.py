@@ -4,7 +4,8 @@
 Reads a JSON job on stdin ({"opShapes": [[rows, K], ...], "repeats": n, "vaeSteps": n,
 "threads": t}) and prints JSON timings (milliseconds per call: median, min, max). Gumbel-softmax:
 forward + backward w.r.t. the logits of sum(w * F.gumbel_softmax(logits, tau=1, hard)); VAE:
-one Adam step of the 784-512-256-(20x10) categorical VAE at batch 100 (analytic KL, soft sample).
+one Adam step of the 784-512-256-(20x10) categorical VAE at batch 100 (analytic KL, soft sample),
+on t threads ("vaeStep") and again on 2 threads ("vaeStepTwoThreads") for the 2-worker comparison.
 """
 
 import json
@@ -78,6 +79,8 @@ def main():
         "ops": ops,
         "vaeStep": vae_case(job["vaeSteps"]),
     }
+    torch.set_num_threads(2)
+    result["vaeStepTwoThreads"] = vae_case(job["vaeSteps"])
     json.dump(result, sys.stdout)
 
 

@@ -1,0 +1,103 @@
+/** The work `npm run bench` times on this library's side (bench/bench_torch.py mirrors it). */
+import { useFusedKernels } from '../src/kernels/register.js';
+import { Adam } from '../src/nn/adam.js';
+import { gumbelSoftmax } from '../src/ops/gumbelSoftmax.js';
+import { gumbelArray, gumbelArrayInJs } from '../src/random/noise.js';
+import { tf } from '../src/tf.js';
+import { CategoricalVae, type VaeShape } from '../src/vae/model.js';
+import { negativeElbo } from '../src/vae/objective.js';
+import { createParallelStepper } from '../src/vae/parallel/index.js';
+import { type Timing, timed, timedAsync } from './timing.js';
+
+/** Runs `work` with the fused cpu/wasm kernels on or off (off: composed TF.js ops, as on WebGL). */
+export function withFusedKernels<T>(fused: boolean, work: () => T): T {
+  useFusedKernels(fused);
+  try {
+    return work();
+  } finally {
+    useFusedKernels(true);
+  }
+}
+
+/** Forward + backward w.r.t. the logits of Σ w ⊙ gumbelSoftmax(logits, τ = 1). */
+export function opCase(rows: number, categories: number, hard: boolean, repeats: number): Timing {
+  const logits = tf.randomNormal([rows, categories], 0, 1, 'float32', 1);
+  const weights = tf.randomNormal([rows, categories], 0, 1, 'float32', 2);
+  const gradient = tf.grad((l: tf.Tensor) =>
+    tf.sum(tf.mul(gumbelSoftmax(l, { temperature: 1, hard, validateArgs: false }), weights)),
+  );
+  const timing = timed(() => {
+    const g = gradient(logits);
+    g.dataSync();
+    g.dispose();
+  }, repeats);
+  tf.dispose([logits, weights]);
+  return timing;
+}
+
+/** Random binary images [batch, 784] with 30% ones. */
+export function randomImages(batch: number): tf.Tensor {
+  return tf.tidy(() => tf.cast(tf.less(tf.randomUniform([batch, 784], 0, 1, 'float32', 3), 0.3), 'float32'));
+}
+
+/** A VAE and Adam with a function doing one training step (analytic KL, soft sample, τ = 1). */
+export function vaeTrainingStep(shape?: VaeShape, batch = 100): { step: () => void; dispose: () => void } {
+  const model = new CategoricalVae(shape, 1);
+  const adam = new Adam(model.parameters());
+  const images = randomImages(batch);
+  return {
+    step: () => {
+      const { value, grads } = tf.variableGrads(
+        () => negativeElbo(model, images, { temperature: 1, hard: false, kl: 'analytic' }),
+        model.parameters(),
+      );
+      adam.apply(model.parameters().map((p) => grads[p.name]));
+      value.dataSync();
+      tf.dispose([value, ...Object.values(grads)]);
+    },
+    dispose: () => {
+      model.dispose();
+      adam.dispose();
+      images.dispose();
+    },
+  };
+}
+
+/** One default VAE training step in this thread. */
+export function vaeStepCase(repeats: number): Timing {
+  const training = vaeTrainingStep();
+  const timing = timed(training.step, repeats);
+  training.dispose();
+  return timing;
+}
+
+/** One default VAE training step, data-parallel over `workers` threads (gradients summed each step). */
+export async function parallelVaeStepCase(workers: number, repeats: number): Promise<Timing> {
+  const stepper = await createParallelStepper({ workers, seed: 1 });
+  const images = randomImages(100);
+  const values = images.dataSync() as Float32Array;
+  images.dispose();
+  let step = 0;
+  try {
+    return await timedAsync(() => stepper.step(values, 100, step++, 1), repeats);
+  } finally {
+    await stepper.dispose();
+  }
+}
+
+/** Elements per second of the Gumbel noise (WebAssembly kernel and JS reference) and of a plain copy. */
+export function noiseThroughput(): {
+  gumbelPerSecond: number;
+  jsGumbelPerSecond: number;
+  copyPerSecond: number;
+} {
+  const count = 4_194_304;
+  const perSecond = (timing: Timing) => count / (timing.median / 1000);
+  const source = new Float32Array(count);
+  const target = new Float32Array(count);
+  return {
+    gumbelPerSecond: perSecond(timed(() => gumbelArray(count, 1), 5)),
+    jsGumbelPerSecond: perSecond(timed(() => gumbelArrayInJs(count, 1), 3)),
+    copyPerSecond: perSecond(timed(() => target.set(source), 10)),
+  };
+}

@@ -1,0 +1,39 @@
+/** Timing helpers of `npm run bench`: milliseconds per call, median, min and max after warm-ups. */
+
+export interface Timing {
+  median: number;
+  min: number;
+  max: number;
+  runs: number;
+}
+
+function summarize(samples: number[]): Timing {
+  samples.sort((a, b) => a - b);
+  const middle = Math.floor(samples.length / 2);
+  const median = samples.length % 2 ? samples[middle] : (samples[middle - 1] + samples[middle]) / 2;
+  return { median, min: samples[0], max: samples[samples.length - 1], runs: samples.length };
+}
+
+/** Times `run` `repeats` times after 3 warm-up calls. */
+export function timed(run: () => void, repeats: number): Timing {
+  for (let i = 0; i < 3; i++) run();
+  const samples: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const start = performance.now();
+    run();
+    samples.push(performance.now() - start);
+  }
+  return summarize(samples);
+}
+
+/** {@link timed} for asynchronous work. */
+export async function timedAsync(run: () => Promise<unknown>, repeats: number): Promise<Timing> {
+  for (let i = 0; i < 3; i++) await run();
+  const samples: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const start = performance.now();
+    await run();
+    samples.push(performance.now() - start);
+  }
+  return summarize(samples);
+}
