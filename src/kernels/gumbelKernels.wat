@@ -116,6 +116,33 @@
                 (f64x2.add (v128.const f64x2 0.058823529411764705 0.058823529411764705)
                   (f64x2.mul (local.get $z) (v128.const f64x2 0.05263157894736842 0.05263157894736842))))))))))
 
+  ;; $log2x for two f64x2 at once, statements interleaved so both chains run in parallel (fewer calls,
+  ;; no spills around them): the hot path of the Gumbel noise.
+  (func $log2x2 (param $xa v128) (param $xb v128) (result v128 v128)
+    (local $ea v128) (local $ma v128) (local $abovea v128) (local $fa v128) (local $sa v128) (local $za v128) (local $z2a v128) (local $z4a v128) (local $eb v128) (local $mb v128) (local $aboveb v128) (local $fb v128) (local $sb v128) (local $zb v128) (local $z2b v128) (local $z4b v128)
+    (local.set $ea (f64x2.sub (v128.or (i64x2.shr_u (local.get $xa) (i32.const 52)) (v128.const i64x2 0x4330000000000000 0x4330000000000000)) (v128.const f64x2 4503599627371519 4503599627371519)))
+    (local.set $eb (f64x2.sub (v128.or (i64x2.shr_u (local.get $xb) (i32.const 52)) (v128.const i64x2 0x4330000000000000 0x4330000000000000)) (v128.const f64x2 4503599627371519 4503599627371519)))
+    (local.set $ma (v128.or (v128.and (local.get $xa) (v128.const i64x2 0x000FFFFFFFFFFFFF 0x000FFFFFFFFFFFFF)) (v128.const i64x2 0x3FF0000000000000 0x3FF0000000000000)))
+    (local.set $mb (v128.or (v128.and (local.get $xb) (v128.const i64x2 0x000FFFFFFFFFFFFF 0x000FFFFFFFFFFFFF)) (v128.const i64x2 0x3FF0000000000000 0x3FF0000000000000)))
+    (local.set $abovea (f64x2.gt (local.get $ma) (v128.const f64x2 1.4142135623730951 1.4142135623730951)))
+    (local.set $aboveb (f64x2.gt (local.get $mb) (v128.const f64x2 1.4142135623730951 1.4142135623730951)))
+    (local.set $ma (v128.bitselect (f64x2.mul (local.get $ma) (v128.const f64x2 0.5 0.5)) (local.get $ma) (local.get $abovea)))
+    (local.set $mb (v128.bitselect (f64x2.mul (local.get $mb) (v128.const f64x2 0.5 0.5)) (local.get $mb) (local.get $aboveb)))
+    (local.set $ea (f64x2.add (local.get $ea) (v128.and (local.get $abovea) (v128.const f64x2 1 1))))
+    (local.set $eb (f64x2.add (local.get $eb) (v128.and (local.get $aboveb) (v128.const f64x2 1 1))))
+    (local.set $fa (f64x2.sub (local.get $ma) (v128.const f64x2 1 1)))
+    (local.set $fb (f64x2.sub (local.get $mb) (v128.const f64x2 1 1)))
+    (local.set $sa (f64x2.div (local.get $fa) (f64x2.add (local.get $fa) (v128.const f64x2 2 2))))
+    (local.set $sb (f64x2.div (local.get $fb) (f64x2.add (local.get $fb) (v128.const f64x2 2 2))))
+    (local.set $za (f64x2.mul (local.get $sa) (local.get $sa)))
+    (local.set $zb (f64x2.mul (local.get $sb) (local.get $sb)))
+    (local.set $z2a (f64x2.mul (local.get $za) (local.get $za)))
+    (local.set $z2b (f64x2.mul (local.get $zb) (local.get $zb)))
+    (local.set $z4a (f64x2.mul (local.get $z2a) (local.get $z2a)))
+    (local.set $z4b (f64x2.mul (local.get $z2b) (local.get $z2b)))
+    (f64x2.add (f64x2.mul (local.get $ea) (v128.const f64x2 0.6931471805599453 0.6931471805599453)) (f64x2.mul (f64x2.add (local.get $sa) (local.get $sa)) (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 1 1) (f64x2.mul (local.get $za) (v128.const f64x2 0.3333333333333333 0.3333333333333333))) (f64x2.mul (local.get $z2a) (f64x2.add (v128.const f64x2 0.2 0.2) (f64x2.mul (local.get $za) (v128.const f64x2 0.14285714285714285 0.14285714285714285))))) (f64x2.mul (local.get $z4a) (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 0.1111111111111111 0.1111111111111111) (f64x2.mul (local.get $za) (v128.const f64x2 0.09090909090909091 0.09090909090909091))) (f64x2.mul (local.get $z2a) (f64x2.add (v128.const f64x2 0.07692307692307693 0.07692307692307693) (f64x2.mul (local.get $za) (v128.const f64x2 0.06666666666666667 0.06666666666666667))))) (f64x2.mul (local.get $z4a) (f64x2.add (v128.const f64x2 0.058823529411764705 0.058823529411764705) (f64x2.mul (local.get $za) (v128.const f64x2 0.05263157894736842 0.05263157894736842)))))))))
+    (f64x2.add (f64x2.mul (local.get $eb) (v128.const f64x2 0.6931471805599453 0.6931471805599453)) (f64x2.mul (f64x2.add (local.get $sb) (local.get $sb)) (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 1 1) (f64x2.mul (local.get $zb) (v128.const f64x2 0.3333333333333333 0.3333333333333333))) (f64x2.mul (local.get $z2b) (f64x2.add (v128.const f64x2 0.2 0.2) (f64x2.mul (local.get $zb) (v128.const f64x2 0.14285714285714285 0.14285714285714285))))) (f64x2.mul (local.get $z4b) (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 0.1111111111111111 0.1111111111111111) (f64x2.mul (local.get $zb) (v128.const f64x2 0.09090909090909091 0.09090909090909091))) (f64x2.mul (local.get $z2b) (f64x2.add (v128.const f64x2 0.07692307692307693 0.07692307692307693) (f64x2.mul (local.get $zb) (v128.const f64x2 0.06666666666666667 0.06666666666666667))))) (f64x2.mul (local.get $z4b) (f64x2.add (v128.const f64x2 0.058823529411764705 0.058823529411764705) (f64x2.mul (local.get $zb) (v128.const f64x2 0.05263157894736842 0.05263157894736842))))))))))
+
   ;; u = (word + 1/2)·2^-32 for two words, as an f64x2.
   (func $uniform2x (param $a i32) (param $b i32) (result v128)
     (f64x2.mul
@@ -245,13 +272,15 @@
             (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $words) (local.get $words)))
           (v128.const f64x2 0.5 0.5))
         (v128.const f64x2 2.3283064365386963e-10 2.3283064365386963e-10)))
-    (local.set $low (call $log2x (local.get $low)))
-    (local.set $high (call $log2x (local.get $high)))
-    (local.set $low (f64x2.neg (call $log2x (f64x2.neg (local.get $low)))))
-    (local.set $high (f64x2.neg (call $log2x (f64x2.neg (local.get $high)))))
+    (call $log2x2 (local.get $low) (local.get $high))
+    (local.set $high)
+    (local.set $low)
+    (call $log2x2 (f64x2.neg (local.get $low)) (f64x2.neg (local.get $high)))
+    (local.set $high)
+    (local.set $low)
     (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (local.get $low))
-      (f32x4.demote_f64x2_zero (local.get $high))))
+      (f32x4.demote_f64x2_zero (f64x2.neg (local.get $low)))
+      (f32x4.demote_f64x2_zero (f64x2.neg (local.get $high)))))
 
   ;; `count` standard Gumbel draws as float32 at `out`, a block (four draws) at a time.
   (func $fillGumbel (export "fillGumbel")
@@ -550,6 +579,63 @@
         (local.set $o (i32.add (local.get $o) (i32.const 1)))
         (br $outerNext))))
 
+  ;; The backward pass of one contiguous slice with a scalar τ, four at a time: dot = Σ dy⊙y (products
+  ;; in float32, summed in double), dlogits = y⊙(dy − dot)/τ.
+  (func $sliceBackward4 (param $dy i32) (param $y i32) (param $dlogits i32) (param $tau f32) (param $k i32)
+    (local $c i32) (local $at i32) (local $width i32) (local $product v128) (local $sum v128) (local $dot v128)
+    (local $tau4 v128)
+    (local.set $sum (v128.const f64x2 0 0))
+    (block $d1
+      (loop $n1
+        (br_if $d1 (i32.ge_u (local.get $c) (local.get $k)))
+        (local.set $at (i32.shl (local.get $c) (i32.const 2)))
+        (if (i32.le_u (i32.add (local.get $c) (i32.const 4)) (local.get $k))
+          (then
+            (local.set $product
+              (f32x4.mul (v128.load align=4 (i32.add (local.get $dy) (local.get $at)))
+                (v128.load align=4 (i32.add (local.get $y) (local.get $at)))))
+            (local.set $sum
+              (f64x2.add (local.get $sum)
+                (f64x2.add (f64x2.promote_low_f32x4 (local.get $product))
+                  (f64x2.promote_low_f32x4
+                    (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $product) (local.get $product))))))
+            (local.set $width (i32.const 4)))
+          (else
+            (local.set $sum
+              (f64x2.add (local.get $sum)
+                (f64x2.replace_lane 1 (v128.const f64x2 0 0)
+                  (f64.promote_f32
+                    (f32.mul (f32.load (i32.add (local.get $dy) (local.get $at)))
+                      (f32.load (i32.add (local.get $y) (local.get $at))))))))
+            (local.set $width (i32.const 1))))
+        (local.set $c (i32.add (local.get $c) (local.get $width)))
+        (br $n1)))
+    (local.set $dot
+      (f32x4.splat (f32.demote_f64 (f64.add (f64x2.extract_lane 0 (local.get $sum)) (f64x2.extract_lane 1 (local.get $sum))))))
+    (local.set $tau4 (f32x4.splat (local.get $tau)))
+    (local.set $c (i32.const 0))
+    (block $d2
+      (loop $n2
+        (br_if $d2 (i32.ge_u (local.get $c) (local.get $k)))
+        (local.set $at (i32.shl (local.get $c) (i32.const 2)))
+        (if (i32.le_u (i32.add (local.get $c) (i32.const 4)) (local.get $k))
+          (then
+            (v128.store align=4 (i32.add (local.get $dlogits) (local.get $at))
+              (f32x4.div
+                (f32x4.mul (v128.load align=4 (i32.add (local.get $y) (local.get $at)))
+                  (f32x4.sub (v128.load align=4 (i32.add (local.get $dy) (local.get $at))) (local.get $dot)))
+                (local.get $tau4)))
+            (local.set $width (i32.const 4)))
+          (else
+            (f32.store (i32.add (local.get $dlogits) (local.get $at))
+              (f32.div
+                (f32.mul (f32.load (i32.add (local.get $y) (local.get $at)))
+                  (f32.sub (f32.load (i32.add (local.get $dy) (local.get $at))) (f32x4.extract_lane 0 (local.get $dot))))
+                (local.get $tau)))
+            (local.set $width (i32.const 1))))
+        (local.set $c (i32.add (local.get $c) (local.get $width)))
+        (br $n2))))
+
   ;; The analytic backward pass: with dS = y⊙(dy − Σ_k dy⊙y), dlogits = dS/τ and, when `dtau` is not
   ;; 0, the per-element dτ = −dS⊙s/τ (0 where the score s is not finite: masked categories).
   (func (export "softmaxBackward")
@@ -567,6 +653,12 @@
             (br_if $innerDone (i32.ge_u (local.get $i) (local.get $inner)))
             (local.set $first
               (i32.add (i32.mul (i32.mul (local.get $o) (local.get $k)) (local.get $inner)) (local.get $i)))
+            (if (i32.and (i32.eq (local.get $inner) (i32.const 1)) (i32.and (i32.eqz (local.get $tau)) (i32.eqz (local.get $dtau))))
+              (then
+                (local.set $offset (i32.shl (local.get $first) (i32.const 2)))
+                (call $sliceBackward4 (i32.add (local.get $dy) (local.get $offset)) (i32.add (local.get $y) (local.get $offset))
+                  (i32.add (local.get $dlogits) (local.get $offset)) (local.get $tauScalar) (local.get $k)))
+              (else
             (local.set $dot (f64.const 0))
             (local.set $element (local.get $first))
             (local.set $c (i32.const 0))
@@ -611,43 +703,75 @@
                         (else (f32.const 0))))))
                 (local.set $element (i32.add (local.get $element) (local.get $inner)))
                 (local.set $c (i32.add (local.get $c) (i32.const 1)))
-                (br $n2)))
+                (br $n2)))))
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
             (br $innerNext)))
         (local.set $o (i32.add (local.get $o) (i32.const 1)))
         (br $outerNext))))
 
-  ;; One Adam update of `count` parameters in float32, the same operations in the same order as
+;; One Adam update of `count` parameters in float32, the same operations in the same order as
   ;; src/nn/adam.ts's composed update: m' = β1·m + (1−β1)·g, v' = β2·v + (1−β2)·g²,
-  ;; p' = p − (m' / (√v'/√c2 + ε))·stepSize, written to the three outputs (which may be the inputs).
+  ;; p' = p − (m' / (√v'/√c2 + ε))·stepSize, written to the three outputs; four parameters at a
+  ;; time (IEEE operations per lane, so the same bits as one at a time), the tail one by one.
   (func (export "adam")
     (param $p i32) (param $g i32) (param $m i32) (param $v i32)
     (param $pOut i32) (param $mOut i32) (param $vOut i32) (param $count i32)
     (param $beta1 f32) (param $oneMinusBeta1 f32) (param $beta2 f32) (param $oneMinusBeta2 f32)
     (param $sqrtCorrection2 f32) (param $epsilon f32) (param $stepSize f32)
-    (local $i i32) (local $offset i32) (local $grad f32) (local $first f32) (local $second f32)
+    (local $i i32) (local $offset i32) (local $grad v128) (local $first v128) (local $second v128)
+    (local $b1 v128) (local $c1 v128) (local $b2 v128) (local $c2 v128) (local $root v128) (local $eps v128)
+    (local $size v128) (local $width i32)
+    (local.set $b1 (f32x4.splat (local.get $beta1)))
+    (local.set $c1 (f32x4.splat (local.get $oneMinusBeta1)))
+    (local.set $b2 (f32x4.splat (local.get $beta2)))
+    (local.set $c2 (f32x4.splat (local.get $oneMinusBeta2)))
+    (local.set $root (f32x4.splat (local.get $sqrtCorrection2)))
+    (local.set $eps (f32x4.splat (local.get $epsilon)))
+    (local.set $size (f32x4.splat (local.get $stepSize)))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
         (local.set $offset (i32.shl (local.get $i) (i32.const 2)))
-        (local.set $grad (f32.load (i32.add (local.get $g) (local.get $offset))))
+        (if (i32.le_u (i32.add (local.get $i) (i32.const 4)) (local.get $count))
+          (then
+            (local.set $grad (v128.load align=4 (i32.add (local.get $g) (local.get $offset))))
+            (local.set $width (i32.const 4)))
+          (else
+            (local.set $grad (f32x4.splat (f32.load (i32.add (local.get $g) (local.get $offset)))))
+            (local.set $width (i32.const 1))))
         (local.set $first
-          (f32.add
-            (f32.mul (f32.load (i32.add (local.get $m) (local.get $offset))) (local.get $beta1))
-            (f32.mul (local.get $grad) (local.get $oneMinusBeta1))))
+          (f32x4.add
+            (f32x4.mul
+              (if (result v128) (i32.eq (local.get $width) (i32.const 4))
+                (then (v128.load align=4 (i32.add (local.get $m) (local.get $offset))))
+                (else (f32x4.splat (f32.load (i32.add (local.get $m) (local.get $offset))))))
+              (local.get $b1))
+            (f32x4.mul (local.get $grad) (local.get $c1))))
         (local.set $second
-          (f32.add
-            (f32.mul (f32.load (i32.add (local.get $v) (local.get $offset))) (local.get $beta2))
-            (f32.mul (f32.mul (local.get $grad) (local.get $grad)) (local.get $oneMinusBeta2))))
-        (f32.store (i32.add (local.get $pOut) (local.get $offset))
-          (f32.sub
-            (f32.load (i32.add (local.get $p) (local.get $offset)))
-            (f32.mul
-              (f32.div (local.get $first)
-                (f32.add (f32.div (f32.sqrt (local.get $second)) (local.get $sqrtCorrection2))
-                  (local.get $epsilon)))
-              (local.get $stepSize))))
-        (f32.store (i32.add (local.get $mOut) (local.get $offset)) (local.get $first))
-        (f32.store (i32.add (local.get $vOut) (local.get $offset)) (local.get $second))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (f32x4.add
+            (f32x4.mul
+              (if (result v128) (i32.eq (local.get $width) (i32.const 4))
+                (then (v128.load align=4 (i32.add (local.get $v) (local.get $offset))))
+                (else (f32x4.splat (f32.load (i32.add (local.get $v) (local.get $offset))))))
+              (local.get $b2))
+            (f32x4.mul (f32x4.mul (local.get $grad) (local.get $grad)) (local.get $c2))))
+        (local.set $grad ;; reused: the new parameter
+          (f32x4.sub
+            (if (result v128) (i32.eq (local.get $width) (i32.const 4))
+              (then (v128.load align=4 (i32.add (local.get $p) (local.get $offset))))
+              (else (f32x4.splat (f32.load (i32.add (local.get $p) (local.get $offset))))))
+            (f32x4.mul
+              (f32x4.div (local.get $first)
+                (f32x4.add (f32x4.div (f32x4.sqrt (local.get $second)) (local.get $root)) (local.get $eps)))
+              (local.get $size))))
+        (if (i32.eq (local.get $width) (i32.const 4))
+          (then
+            (v128.store align=4 (i32.add (local.get $pOut) (local.get $offset)) (local.get $grad))
+            (v128.store align=4 (i32.add (local.get $mOut) (local.get $offset)) (local.get $first))
+            (v128.store align=4 (i32.add (local.get $vOut) (local.get $offset)) (local.get $second)))
+          (else
+            (f32.store (i32.add (local.get $pOut) (local.get $offset)) (f32x4.extract_lane 0 (local.get $grad)))
+            (f32.store (i32.add (local.get $mOut) (local.get $offset)) (f32x4.extract_lane 0 (local.get $first)))
+            (f32.store (i32.add (local.get $vOut) (local.get $offset)) (f32x4.extract_lane 0 (local.get $second)))))
+        (local.set $i (i32.add (local.get $i) (local.get $width)))
         (br $next)))))
