@@ -1,16 +1,18 @@
 /**
  * The Node-only part of gumbel-softmax (`import … from 'gumbel-softmax/node'`): data files, the
- * VAE trainer with its run folders and checkpoints, saved models on disk, and PNG pictures. The
- * main entry point stays free of Node modules so it runs in a browser.
+ * VAE trainer with its run folders and checkpoints, data-parallel training on worker threads,
+ * saved models on disk, and PNG pictures. The main entry point stays free of Node modules so it
+ * runs in a browser.
  * @packageDocumentation
  */
 export * from './data/index.js';
 export type { CheckpointContents, NamedArray } from './vae/checkpointFormat.js';
 export { CheckpointError, decodeCheckpoint, encodeCheckpoint } from './vae/checkpointFormat.js';
 export type { TrainConfig } from './vae/config.js';
-export { checkTrainConfig, DEFAULT_TRAIN_CONFIG } from './vae/config.js';
+export { checkTrainConfig, DEFAULT_TRAIN_CONFIG, MAX_WORKERS } from './vae/config.js';
 export type { RunSummary } from './vae/finish.js';
 export { finishRun } from './vae/finish.js';
+export * from './vae/parallel/index.js';
 export type { SplitScores } from './vae/report.js';
 export { scoreSplit } from './vae/report.js';
 export type { StepMetrics } from './vae/runFolder.js';

@@ -47,6 +47,12 @@ export interface TrainConfig {
   iwSamples: number;
   /** How many training images the final train-set evaluation uses (0 = all). */
   evalTrainLimit: number;
+  /**
+   * Worker threads that train data-parallel, each on a contiguous part of every batch (1 = train
+   * in the calling thread). More than 1 works with the 'gumbel-softmax' and
+   * 'straight-through-gumbel' estimators only; it changes results only by float rounding.
+   */
+  workers: number;
 }
 
 /** Jang et al.'s settings; the step count is the quick default of `npm start`. */
@@ -74,7 +80,21 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   checkpointEvery: 500,
   iwSamples: 1000,
   evalTrainLimit: 1000,
+  workers: 1,
 };
+
+/** The most worker threads {@link TrainConfig.workers} allows. */
+export const MAX_WORKERS = 16;
+
+/** The estimators a batch can be split for across workers (their noise is one draw per batch). */
+export const PARALLEL_ESTIMATORS: readonly EstimatorName[] = ['gumbel-softmax', 'straight-through-gumbel'];
+
+/** Checks a worker count: an integer in [1, {@link MAX_WORKERS}], named `workers`. */
+export function checkWorkers(workers: number): void {
+  if (!Number.isSafeInteger(workers) || workers < 1 || workers > MAX_WORKERS) {
+    throw new ArgumentError('workers', `must be an integer in [1, ${MAX_WORKERS}], got ${workers}`);
+  }
+}
 
 function integerAtLeast(value: number, minimum: number, name: string): void {
   if (!Number.isSafeInteger(value) || value < minimum) {
@@ -130,6 +150,13 @@ function checkEstimatorAgainstRun(config: TrainConfig, spec: EstimatorSpec): voi
       `'relaxed' scores the relaxed sample, so it works with --estimator gumbel-softmax or straight-through-gumbel only, not ${spec.name}`,
     );
   }
+  const workers = config.workers ?? 1;
+  if (workers > 1 && !PARALLEL_ESTIMATORS.includes(spec.name)) {
+    throw new ArgumentError(
+      'workers',
+      `must be 1 with --estimator ${spec.name} (it draws noise of its own that cannot be split across workers); more than 1 works with --estimator ${PARALLEL_ESTIMATORS.join(' or ')}, got ${workers}`,
+    );
+  }
 }
 
 /** Checks every field, naming the flag at fault and its allowed range. */
@@ -141,6 +168,7 @@ export function checkTrainConfig(config: TrainConfig): void {
   integerAtLeast(config.checkpointEvery, 1, 'checkpoint-every');
   integerAtLeast(config.iwSamples, 1, 'iw-samples (m)');
   integerAtLeast(config.evalTrainLimit, 0, 'eval-train-limit');
+  checkWorkers(config.workers ?? 1);
   checkPositiveNumber(config.learningRate, 'lr');
   checkPositiveNumber(config.priorTemperature, 'prior-temperature');
   if (config.kl !== 'analytic' && config.kl !== 'relaxed') {

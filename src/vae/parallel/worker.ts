@@ -1,0 +1,57 @@
+/**
+ * The entry point of a training worker thread (Node only): starts the backend, builds its
+ * {@link Replica} from `workerData` and answers the pool's requests one by one.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { type BackendName, initBackend } from '../../backend.js';
+import { useFusedKernels } from '../../kernels/register.js';
+import { PeerFailure, signalFailure } from './barrier.js';
+import type { FromWorker, ReplicaSetup, ToWorker } from './protocol.js';
+import { Replica } from './replica.js';
+
+const setup = workerData as ReplicaSetup;
+const control = new Int32Array(setup.control);
+const port = parentPort;
+if (port === null) throw new Error('vae/parallel/worker is the entry point of a worker thread');
+
+function answer(replica: Replica, message: ToWorker): FromWorker {
+  switch (message.kind) {
+    case 'step': {
+      const { images, start, total, step, temperature } = message;
+      return { kind: 'stepped', loss: replica.step(images, start, total, step, temperature) };
+    }
+    case 'readParameters':
+      return { kind: 'parameters', parameters: replica.readParameters() };
+    case 'readMoments':
+      return { kind: 'moments', shard: replica.shard, ...replica.readMoments() };
+    case 'writeState':
+      replica.writeState(message.parameters, message.moments, message.adamStep);
+      return { kind: 'written' };
+  }
+}
+
+function failure(error: unknown): FromWorker {
+  const peer = error instanceof PeerFailure;
+  // Release the other workers from the barrier: this one will not arrive.
+  if (!peer) signalFailure(control);
+  const { message, stack } = error instanceof Error ? error : { message: String(error), stack: undefined };
+  return { kind: 'error', message, stack, peer };
+}
+
+try {
+  await initBackend(setup.backend === '' ? undefined : (setup.backend as BackendName));
+  useFusedKernels(setup.fusedKernels);
+  const replica = new Replica(setup);
+  port.on('message', (message: ToWorker) => {
+    let reply: FromWorker;
+    try {
+      reply = answer(replica, message);
+    } catch (error) {
+      reply = failure(error);
+    }
+    port.postMessage(reply);
+  });
+  port.postMessage({ kind: 'ready' } satisfies FromWorker);
+} catch (error) {
+  port.postMessage(failure(error));
+}
