@@ -11,6 +11,17 @@ export function integerAtLeast(minimum: number): (value: string) => number {
   };
 }
 
+/** A commander parser for integers in [`minimum`, `maximum`], with a one-line error naming the range. */
+export function integerBetween(minimum: number, maximum: number): (value: string) => number {
+  return (value) => {
+    const parsed = Number(value);
+    if (!Number.isSafeInteger(parsed) || parsed < minimum || parsed > maximum) {
+      throw new InvalidArgumentError(`must be an integer in [${minimum}, ${maximum}].`);
+    }
+    return parsed;
+  };
+}
+
 /** A commander parser for finite numbers > 0. */
 export function positiveNumber(value: string): number {
   const parsed = Number(value);

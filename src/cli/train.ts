@@ -7,7 +7,7 @@ import {
   type EstimatorName,
 } from '../estimators/registry.js';
 import { DEFAULT_SCHEDULE, type TemperatureSchedule } from '../schedules/temperature.js';
-import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../vae/config.js';
+import { DEFAULT_TRAIN_CONFIG, MAX_WORKERS, type TrainConfig } from '../vae/config.js';
 import { finishRun } from '../vae/finish.js';
 import { RESUMABLE_SETTINGS, type ResumableSetting, VaeTrainer } from '../vae/trainer.js';
 import { ArgumentError } from '../validate.js';
@@ -15,6 +15,7 @@ import {
   finiteNumber,
   fractionBelowOne,
   integerAtLeast,
+  integerBetween,
   nonNegativeNumber,
   oneOf,
   positiveNumber,
@@ -50,6 +51,7 @@ interface TrainFlags {
   iwSamples: number;
   evalTrainLimit: number;
   trainLimit: number;
+  workers: number;
 }
 
 function scheduleOf(flags: TrainFlags): TemperatureSchedule {
@@ -97,12 +99,18 @@ function configOf(flags: TrainFlags): TrainConfig {
     checkpointEvery: flags.checkpointEvery,
     iwSamples: flags.iwSamples,
     evalTrainLimit: flags.evalTrainLimit,
+    workers: flags.workers,
   };
 }
 
+/** A config field as the flag that sets it, e.g. `--eval-train-limit`. */
+function flagOf(name: string): string {
+  return `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
 /**
- * The flags given with --resume: those that may change (steps, checkpoint interval, evaluation);
- * any other flag would silently fork the run, so it is an error.
+ * The flags given with --resume: those that may change (steps, checkpoint interval, evaluation,
+ * workers); any other flag would silently fork the run, so it is an error.
  */
 function resumeOverrides(flags: TrainFlags, command: Command): Partial<Pick<TrainConfig, ResumableSetting>> {
   const given = command.options
@@ -111,8 +119,8 @@ function resumeOverrides(flags: TrainFlags, command: Command): Partial<Pick<Trai
   const fixed = given.filter((name) => !(RESUMABLE_SETTINGS as readonly string[]).includes(name));
   if (fixed.length > 0) {
     throw new ArgumentError(
-      fixed.map((name) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', '),
-      `cannot change when resuming (the run keeps its configuration); only --steps, --checkpoint-every, --iw-samples and --eval-train-limit can`,
+      fixed.map(flagOf).join(', '),
+      `cannot change when resuming (the run keeps its configuration); only ${RESUMABLE_SETTINGS.map(flagOf).join(', ')} can`,
     );
   }
   const config = configOf(flags);
@@ -280,6 +288,12 @@ export function addTrainCommand(program: Command): void {
       'train on the first n training images only (0 = all)',
       integerAtLeast(0),
       d.trainLimit,
+    )
+    .option(
+      '--workers <n>',
+      `train data-parallel on n worker threads, 1 to ${MAX_WORKERS} (gumbel-softmax and straight-through-gumbel only)`,
+      integerBetween(1, MAX_WORKERS),
+      d.workers,
     )
     .action(train);
 }

@@ -13,6 +13,8 @@ import { checkTrainConfig, estimatorSpecOf, type TrainConfig } from './config.js
 import { discreteNegativeElbo } from './evaluate.js';
 import { CategoricalVae } from './model.js';
 import { negativeElbo } from './objective.js';
+import { ParallelTrainingPool } from './parallel/pool.js';
+import type { ReplicaState } from './parallel/protocol.js';
 import { RunFolder, type StepMetrics } from './runFolder.js';
 
 /** What a checkpoint records besides the arrays. */
@@ -59,7 +61,13 @@ export function prepareRunData(config: TrainConfig): RunData {
 }
 
 /** The settings a resumed run may change. */
-export const RESUMABLE_SETTINGS = ['steps', 'checkpointEvery', 'iwSamples', 'evalTrainLimit'] as const;
+export const RESUMABLE_SETTINGS = [
+  'steps',
+  'checkpointEvery',
+  'iwSamples',
+  'evalTrainLimit',
+  'workers',
+] as const;
 export type ResumableSetting = (typeof RESUMABLE_SETTINGS)[number];
 
 /** Seed of the fixed noise used for every validation, so validations of one run compare. */
@@ -69,6 +77,11 @@ const VALIDATION_SEED = 7;
  * Trains a categorical VAE step by step with checkpoints. Each step's batch, temperature and noise
  * are pure functions of (seed, step), and the checkpoint holds the parameters and Adam's full state,
  * so a run resumed from a checkpoint ends with exactly the parameters of an uninterrupted run.
+ *
+ * With `config.workers` > 1, `run` trains on a {@link ParallelTrainingPool} of worker threads
+ * instead (started by `run`, given the trainer's state, and terminated when `run` returns or
+ * throws); the trainer's own model and Adam take the workers' state before each validation and
+ * checkpoint and at the end.
  */
 export class VaeTrainer {
   readonly model: CategoricalVae;
@@ -77,6 +90,7 @@ export class VaeTrainer {
   private readonly estimator: ConfiguredEstimator;
   private epochImages: { epoch: number; images: Float32Array } | undefined;
   private pendingMetrics: StepMetrics[] = [];
+  private pool: ParallelTrainingPool | undefined;
 
   private constructor(
     readonly folder: RunFolder,
@@ -114,7 +128,8 @@ export class VaeTrainer {
 
   /**
    * Continues the run in `folder` from its last checkpoint. `overrides` may change what does not
-   * alter the training trajectory: the total steps, the checkpoint interval and the final evaluation.
+   * alter the training trajectory: the total steps, the checkpoint interval, the final evaluation,
+   * and the number of workers (which changes results only by float rounding).
    */
   static resume(
     folder: string,
@@ -150,11 +165,30 @@ export class VaeTrainer {
     hooks: { onStep?: (metrics: StepMetrics) => void; shouldStop?: () => boolean } = {},
   ): Promise<{ stopped: boolean }> {
     const { config } = this.state;
+    if (this.state.step >= config.steps) return { stopped: false };
+    const pool = (config.workers ?? 1) > 1 ? await this.startPool() : undefined;
+    try {
+      return await this.loop(hooks, pool);
+    } finally {
+      if (pool) {
+        this.pool = undefined;
+        await pool.dispose();
+      }
+    }
+  }
+
+  private async loop(
+    hooks: { onStep?: (metrics: StepMetrics) => void; shouldStop?: () => boolean },
+    pool: ParallelTrainingPool | undefined,
+  ): Promise<{ stopped: boolean }> {
+    const { config } = this.state;
     const perEpoch = batchesPerEpoch(this.data.trainCount, config.batchSize);
     while (this.state.step < config.steps) {
       const started = performance.now();
       const temperature = this.temperature;
-      const loss = this.trainStep(perEpoch, temperature);
+      const loss = pool
+        ? await this.parallelStep(pool, perEpoch, temperature)
+        : this.trainStep(perEpoch, temperature);
       this.state.step += 1;
       this.state.trainingSeconds += (performance.now() - started) / 1000;
       const metrics: StepMetrics = {
@@ -164,12 +198,16 @@ export class VaeTrainer {
         seconds: this.state.trainingSeconds,
       };
       const atCheckpoint = this.state.step % config.checkpointEvery === 0 || this.state.step === config.steps;
-      if (atCheckpoint) metrics.validation = this.validate();
+      if (atCheckpoint) {
+        if (pool) await this.takeState(pool);
+        metrics.validation = this.validate();
+      }
       this.pendingMetrics.push(metrics);
       hooks.onStep?.(metrics);
       await new Promise((resolve) => setImmediate(resolve));
       if (atCheckpoint) this.checkpoint();
       else if (hooks.shouldStop?.()) {
+        if (pool) await this.takeState(pool);
         this.checkpoint();
         return { stopped: true };
       }
@@ -177,7 +215,8 @@ export class VaeTrainer {
     return { stopped: false };
   }
 
-  private trainStep(perEpoch: number, temperature: number): number {
+  /** The example indices of the current step's batch and the images of its epoch. */
+  private currentBatch(perEpoch: number): { indices: Uint32Array; epochImages: Float32Array } {
     const { config } = this.state;
     const position = positionOfStep(this.state.step, perEpoch);
     const indices = batchIndices(
@@ -185,7 +224,13 @@ export class VaeTrainer {
       { batchSize: config.batchSize, seed: config.seed },
       position,
     );
-    const images = imageBatchTensor(this.imagesOfEpoch(position.epoch), indices, 784);
+    return { indices, epochImages: this.imagesOfEpoch(position.epoch) };
+  }
+
+  private trainStep(perEpoch: number, temperature: number): number {
+    const { config } = this.state;
+    const { indices, epochImages } = this.currentBatch(perEpoch);
+    const images = imageBatchTensor(epochImages, indices, 784);
     const parameters = this.model.parameters();
     const { value, grads } = tf.variableGrads(
       () =>
@@ -205,6 +250,64 @@ export class VaeTrainer {
     tf.dispose([value, images, ...Object.values(grads)]);
     if (!Number.isFinite(loss)) throw new Error(`training diverged: loss ${loss} at step ${this.state.step}`);
     return loss;
+  }
+
+  /** The same step on the worker pool: the batch's rows go to the workers, the loss comes back. */
+  private async parallelStep(
+    pool: ParallelTrainingPool,
+    perEpoch: number,
+    temperature: number,
+  ): Promise<number> {
+    const { indices, epochImages } = this.currentBatch(perEpoch);
+    const images = new Float32Array(indices.length * 784);
+    for (const [row, index] of indices.entries()) {
+      images.set(epochImages.subarray(index * 784, (index + 1) * 784), row * 784);
+    }
+    const loss = await pool.step(images, indices.length, this.state.step, temperature);
+    if (!Number.isFinite(loss)) throw new Error(`training diverged: loss ${loss} at step ${this.state.step}`);
+    return loss;
+  }
+
+  /** Starts `config.workers` threads and gives them the trainer's parameters and Adam state. */
+  private async startPool(): Promise<ParallelTrainingPool> {
+    const { config } = this.state;
+    const pool = await ParallelTrainingPool.start({
+      workers: config.workers,
+      seed: config.seed,
+      shape: this.model.shape,
+      learningRate: config.learningRate,
+      hard: this.estimator.spec.name === 'straight-through-gumbel',
+      kl: config.kl,
+      priorTemperature: config.priorTemperature,
+    });
+    this.pool = pool;
+    try {
+      await pool.writeState(this.ownState());
+    } catch (error) {
+      this.pool = undefined;
+      await pool.dispose();
+      throw error;
+    }
+    return pool;
+  }
+
+  private ownState(): ReplicaState {
+    const copy = (tensor: tf.Tensor) => (tensor.dataSync() as Float32Array).slice();
+    return {
+      parameters: this.model.parameters().map(copy),
+      moments: this.adam.moments().map(copy),
+      adamStep: this.adam.step,
+    };
+  }
+
+  /** Copies the workers' parameters and Adam state into the trainer's model and Adam. */
+  private async takeState(pool: ParallelTrainingPool): Promise<void> {
+    const state = await pool.readState();
+    this.model.assignWeights(state.parameters);
+    this.adam.moments().forEach((moment, i) => {
+      tf.tidy(() => moment.assign(tf.tensor(state.moments[i], moment.shape)));
+    });
+    this.adam.step = state.adamStep;
   }
 
   private imagesOfEpoch(epoch: number): Float32Array {
@@ -270,8 +373,10 @@ export class VaeTrainer {
     this.model.assignWeights(best.arrays.map((array) => array.values));
   }
 
-  /** Frees the model and optimizer state. */
+  /** Frees the model and optimizer state, and terminates the worker threads if `run` left any. */
   dispose(): void {
+    void this.pool?.dispose();
+    this.pool = undefined;
     this.model.dispose();
     this.adam.dispose();
   }
