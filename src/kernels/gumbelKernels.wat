@@ -774,4 +774,213 @@
             (f32.store (i32.add (local.get $mOut) (local.get $offset)) (f32x4.extract_lane 0 (local.get $first)))
             (f32.store (i32.add (local.get $vOut) (local.get $offset)) (f32x4.extract_lane 0 (local.get $second)))))
         (local.set $i (i32.add (local.get $i) (local.get $width)))
-        (br $next)))))
+        (br $next))))
+
+  ;; ---- ELBO pieces -------------------------------------------------------------------------------
+
+  ;; Natural log of one positive double (lane 0 of $log2x).
+  (func $log (param $x f64) (result f64)
+    (f64x2.extract_lane 0 (call $log2x (f64x2.splat (local.get $x)))))
+
+  ;; softplus(l) = max(l, 0) + log(1 + e^−|l|), in double.
+  (func $softplus (param $l f64) (result f64)
+    (f64.add (f64.max (local.get $l) (f64.const 0))
+      (call $log (f64.add (f64.const 1) (call $exp (f64.neg (f64.abs (local.get $l))))))))
+
+;; log p(x|l) of binary pixels under Bernoulli logits, per row: out[r] = Σ_d x·l − softplus(l)
+  ;; (float32 [rows, d] inputs), four pixels at a time: e^−|l| in float32, log(1 + e^−|l|) and the
+  ;; sums in double; the tail of a row one by one in double.
+  (func (export "bernoulliForward") (param $x i32) (param $l i32) (param $out i32) (param $rows i32) (param $d i32)
+    (local $r i32) (local $c i32) (local $at i32) (local $sum f64) (local $logit f64)
+    (local $l4 v128) (local $x4 v128) (local $e4 v128) (local $logLow v128) (local $logHigh v128) (local $sum2 v128)
+    (block $rowsDone
+      (loop $nextRow
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $sum (f64.const 0))
+        (local.set $sum2 (v128.const f64x2 0 0))
+        (local.set $c (i32.const 0))
+        (block $groupsDone
+          (loop $nextGroup
+            (br_if $groupsDone (i32.gt_u (i32.add (local.get $c) (i32.const 4)) (local.get $d)))
+            (local.set $at (i32.shl (i32.add (i32.mul (local.get $r) (local.get $d)) (local.get $c)) (i32.const 2)))
+            (local.set $l4 (v128.load align=4 (i32.add (local.get $l) (local.get $at))))
+            (local.set $x4 (v128.load align=4 (i32.add (local.get $x) (local.get $at))))
+            (local.set $e4 (call $exp4 (f32x4.neg (f32x4.abs (local.get $l4)))))
+            (call $log2x2
+              (f64x2.add (v128.const f64x2 1 1) (f64x2.promote_low_f32x4 (local.get $e4)))
+              (f64x2.add (v128.const f64x2 1 1)
+                (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $e4) (local.get $e4)))))
+            (local.set $logHigh)
+            (local.set $logLow)
+            ;; x·l − max(l, 0) in float32 is exact enough (x is 0 or 1), then − log(1 + e^−|l|) in double
+            (local.set $l4 (f32x4.sub (f32x4.mul (local.get $x4) (local.get $l4)) (f32x4.max (local.get $l4) (v128.const f32x4 0 0 0 0))))
+            (local.set $sum2
+              (f64x2.add (local.get $sum2)
+                (f64x2.add
+                  (f64x2.sub (f64x2.promote_low_f32x4 (local.get $l4)) (local.get $logLow))
+                  (f64x2.sub
+                    (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $l4) (local.get $l4)))
+                    (local.get $logHigh)))))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br $nextGroup)))
+        (block $done
+          (loop $next
+            (br_if $done (i32.ge_u (local.get $c) (local.get $d)))
+            (local.set $at (i32.shl (i32.add (i32.mul (local.get $r) (local.get $d)) (local.get $c)) (i32.const 2)))
+            (local.set $logit (f64.promote_f32 (f32.load (i32.add (local.get $l) (local.get $at)))))
+            (local.set $sum
+              (f64.add (local.get $sum)
+                (f64.sub
+                  (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $x) (local.get $at)))) (local.get $logit))
+                  (call $softplus (local.get $logit)))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $next)))
+        (f32.store (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 2)))
+          (f32.demote_f64
+            (f64.add (local.get $sum)
+              (f64.add (f64x2.extract_lane 0 (local.get $sum2)) (f64x2.extract_lane 1 (local.get $sum2))))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $nextRow))))
+
+  ;; Its gradient w.r.t. the logits: dl = dy[r]·(x − σ(l)), with σ from e^−|l| (float32, four at a time).
+  (func (export "bernoulliBackward") (param $dy i32) (param $x i32) (param $l i32) (param $dl i32)
+    (param $rows i32) (param $d i32)
+    (local $r i32) (local $c i32) (local $at i32) (local $g v128) (local $l4 v128) (local $e4 v128) (local $inverse v128)
+    (local $width i32)
+    (block $rowsDone
+      (loop $nextRow
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $g (v128.load32_splat (i32.add (local.get $dy) (i32.shl (local.get $r) (i32.const 2)))))
+        (local.set $c (i32.const 0))
+        (block $done
+          (loop $next
+            (br_if $done (i32.ge_u (local.get $c) (local.get $d)))
+            (local.set $at (i32.shl (i32.add (i32.mul (local.get $r) (local.get $d)) (local.get $c)) (i32.const 2)))
+            (local.set $width (select (i32.const 4) (i32.const 1) (i32.le_u (i32.add (local.get $c) (i32.const 4)) (local.get $d))))
+            (local.set $l4
+              (if (result v128) (i32.eq (local.get $width) (i32.const 4))
+                (then (v128.load align=4 (i32.add (local.get $l) (local.get $at))))
+                (else (v128.load32_splat (i32.add (local.get $l) (local.get $at))))))
+            (local.set $e4 (call $exp4 (f32x4.neg (f32x4.abs (local.get $l4)))))
+            (local.set $inverse (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $e4))))
+            ;; σ(l) = 1/(1 + e^−|l|) for l ≥ 0, e^−|l|/(1 + e^−|l|) for l < 0; then dy·(x − σ)
+            (local.set $l4
+              (f32x4.mul (local.get $g)
+                (f32x4.sub
+                  (if (result v128) (i32.eq (local.get $width) (i32.const 4))
+                    (then (v128.load align=4 (i32.add (local.get $x) (local.get $at))))
+                    (else (v128.load32_splat (i32.add (local.get $x) (local.get $at)))))
+                  (v128.bitselect (local.get $inverse) (f32x4.mul (local.get $e4) (local.get $inverse))
+                    (f32x4.ge (local.get $l4) (v128.const f32x4 0 0 0 0))))))
+            (if (i32.eq (local.get $width) (i32.const 4))
+              (then (v128.store align=4 (i32.add (local.get $dl) (local.get $at)) (local.get $l4)))
+              (else (f32.store (i32.add (local.get $dl) (local.get $at)) (f32x4.extract_lane 0 (local.get $l4)))))
+            (local.set $c (i32.add (local.get $c) (local.get $width)))
+            (br $next)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $nextRow))))
+
+  ;; KL(softmax(l) ‖ uniform) of each row of k logits: Σ q log q + log k, in double.
+  (func (export "klUniformForward") (param $l i32) (param $out i32) (param $rows i32) (param $k i32)
+    (local $r i32) (local $c i32) (local $base i32) (local $max f64) (local $sum f64) (local $logSum f64)
+    (local $weighted f64) (local $shifted f64) (local $e f64)
+    (block $rowsDone
+      (loop $nextRow
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $base (i32.add (local.get $l) (i32.shl (i32.mul (local.get $r) (local.get $k)) (i32.const 2))))
+        (local.set $max (f64.const -inf))
+        (local.set $c (i32.const 0))
+        (block $d1
+          (loop $n1
+            (br_if $d1 (i32.ge_u (local.get $c) (local.get $k)))
+            (local.set $max
+              (f64.max (local.get $max)
+                (f64.promote_f32 (f32.load (i32.add (local.get $base) (i32.shl (local.get $c) (i32.const 2)))))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $n1)))
+        ;; Σ e^(l−max) and Σ e^(l−max)·(l − max)
+        (local.set $sum (f64.const 0))
+        (local.set $weighted (f64.const 0))
+        (local.set $c (i32.const 0))
+        (block $d2
+          (loop $n2
+            (br_if $d2 (i32.ge_u (local.get $c) (local.get $k)))
+            (local.set $shifted
+              (f64.sub
+                (f64.promote_f32 (f32.load (i32.add (local.get $base) (i32.shl (local.get $c) (i32.const 2)))))
+                (local.get $max)))
+            (local.set $e (call $exp (local.get $shifted)))
+            (local.set $sum (f64.add (local.get $sum) (local.get $e)))
+            (if (f64.gt (local.get $e) (f64.const 0))
+              (then (local.set $weighted (f64.add (local.get $weighted) (f64.mul (local.get $e) (local.get $shifted))))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $n2)))
+        (local.set $logSum (call $log (local.get $sum)))
+        ;; Σ q log q = Σ q·(shifted − log S) = weighted/S − log S
+        (f32.store (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 2)))
+          (f32.demote_f64
+            (f64.add
+              (f64.sub (f64.div (local.get $weighted) (local.get $sum)) (local.get $logSum))
+              (call $log (f64.convert_i32_u (local.get $k))))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $nextRow))))
+
+  ;; Its gradient: dl_c = dy[r]·q_c·(log q_c − Σ q log q), 0 where q_c = 0 (masked logits).
+  (func (export "klUniformBackward") (param $dy i32) (param $l i32) (param $dl i32) (param $rows i32) (param $k i32)
+    (local $r i32) (local $c i32) (local $base i32) (local $max f64) (local $sum f64) (local $logSum f64)
+    (local $entropy f64) (local $shifted f64) (local $q f64) (local $g f64) (local $at i32)
+    (block $rowsDone
+      (loop $nextRow
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $base (i32.shl (i32.mul (local.get $r) (local.get $k)) (i32.const 2)))
+        (local.set $g (f64.promote_f32 (f32.load (i32.add (local.get $dy) (i32.shl (local.get $r) (i32.const 2))))))
+        (local.set $max (f64.const -inf))
+        (local.set $c (i32.const 0))
+        (block $d1
+          (loop $n1
+            (br_if $d1 (i32.ge_u (local.get $c) (local.get $k)))
+            (local.set $max
+              (f64.max (local.get $max)
+                (f64.promote_f32
+                  (f32.load (i32.add (local.get $l) (i32.add (local.get $base) (i32.shl (local.get $c) (i32.const 2))))))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $n1)))
+        (local.set $sum (f64.const 0))
+        (local.set $entropy (f64.const 0))
+        (local.set $c (i32.const 0))
+        (block $d2
+          (loop $n2
+            (br_if $d2 (i32.ge_u (local.get $c) (local.get $k)))
+            (local.set $shifted
+              (f64.sub
+                (f64.promote_f32
+                  (f32.load (i32.add (local.get $l) (i32.add (local.get $base) (i32.shl (local.get $c) (i32.const 2))))))
+                (local.get $max)))
+            (local.set $q (call $exp (local.get $shifted)))
+            (local.set $sum (f64.add (local.get $sum) (local.get $q)))
+            (if (f64.gt (local.get $q) (f64.const 0))
+              (then (local.set $entropy (f64.add (local.get $entropy) (f64.mul (local.get $q) (local.get $shifted))))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $n2)))
+        (local.set $logSum (call $log (local.get $sum)))
+        ;; Σ q log q
+        (local.set $entropy (f64.sub (f64.div (local.get $entropy) (local.get $sum)) (local.get $logSum)))
+        (local.set $c (i32.const 0))
+        (block $d3
+          (loop $n3
+            (br_if $d3 (i32.ge_u (local.get $c) (local.get $k)))
+            (local.set $at (i32.add (local.get $base) (i32.shl (local.get $c) (i32.const 2))))
+            (local.set $shifted (f64.sub (f64.promote_f32 (f32.load (i32.add (local.get $l) (local.get $at)))) (local.get $max)))
+            (local.set $q (f64.div (call $exp (local.get $shifted)) (local.get $sum)))
+            (f32.store (i32.add (local.get $dl) (local.get $at))
+              (if (result f32) (f64.gt (local.get $q) (f64.const 0))
+                (then
+                  (f32.demote_f64
+                    (f64.mul (f64.mul (local.get $g) (local.get $q))
+                      (f64.sub (f64.sub (local.get $shifted) (local.get $logSum)) (local.get $entropy)))))
+                (else (f32.const 0))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $n3)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $nextRow))))
+)

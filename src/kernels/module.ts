@@ -33,6 +33,17 @@ export interface KernelExports {
     categories: number,
     inner: number,
   ): void;
+  bernoulliForward(images: number, logits: number, out: number, rows: number, length: number): void;
+  bernoulliBackward(
+    dy: number,
+    images: number,
+    logits: number,
+    dlogits: number,
+    rows: number,
+    length: number,
+  ): void;
+  klUniformForward(logits: number, out: number, rows: number, categories: number): void;
+  klUniformBackward(dy: number, logits: number, dlogits: number, rows: number, categories: number): void;
   adam(
     parameter: number,
     gradient: number,

@@ -1,12 +1,16 @@
 import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import { beginKernelCall, wasmBackendKernels } from './backendMemory.js';
-import { ScratchKernels } from './module.js';
+import { type KernelExports, ScratchKernels } from './module.js';
 
 /** TF.js kernel names of the fused kernels (registered for the cpu and wasm backends). */
 export const FUSED_GUMBEL_SOFTMAX = 'GumbelSoftmaxFused';
 export const FUSED_GUMBEL_SOFTMAX_GRAD = 'GumbelSoftmaxFusedGrad';
 export const FUSED_ADAM = 'GumbelAdamFused';
+export const FUSED_BERNOULLI = 'GumbelBernoulliLogLikelihoodFused';
+export const FUSED_BERNOULLI_GRAD = 'GumbelBernoulliLogLikelihoodFusedGrad';
+export const FUSED_KL_UNIFORM = 'GumbelKlToUniformFused';
+export const FUSED_KL_UNIFORM_GRAD = 'GumbelKlToUniformFusedGrad';
 
 /** The backends with fused kernels. */
 export const FUSED_BACKENDS = ['cpu', 'wasm'] as const;
@@ -138,11 +142,64 @@ function fusedAdam(backendName: string): KernelConfig['kernelFunc'] {
   };
 }
 
+/**
+ * A kernel over rows of the last axis: `inputs` in this order, one float32 output of the shape of
+ * input `shapeFrom` (minus its last axis when `reduces`); `run` gets the offsets, the row count and
+ * the row length.
+ */
+function rowKernel(
+  backendName: string,
+  inputNames: string[],
+  shapeFrom: string,
+  reduces: boolean,
+  run: (exports: KernelExports, inputs: number[], output: number, rows: number, length: number) => void,
+): KernelConfig['kernelFunc'] {
+  return ({ inputs, backend }) => {
+    const named = inputs as Record<string, TensorInfo>;
+    const shape = named[shapeFrom].shape;
+    const length = shape[shape.length - 1] ?? 1;
+    const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+    const outputShape = reduces ? shape.slice(0, -1) : shape;
+    const call = beginKernelCall(
+      backendName,
+      backend,
+      inputNames.map((name) => named[name]),
+      [{ shape: outputShape, dtype: 'float32' }],
+    );
+    if (rows * length > 0) run(call.exports, call.inputs, call.outputs[0], rows, length);
+    return call.finish();
+  };
+}
+
 for (const backendName of FUSED_BACKENDS) {
   const kernels: [string, KernelConfig['kernelFunc']][] = [
     [FUSED_GUMBEL_SOFTMAX, fusedGumbelSoftmax(backendName)],
     [FUSED_GUMBEL_SOFTMAX_GRAD, fusedGumbelSoftmaxGrad(backendName)],
     [FUSED_ADAM, fusedAdam(backendName)],
+    [
+      FUSED_BERNOULLI,
+      rowKernel(backendName, ['images', 'logits'], 'logits', true, (e, [x, l], out, rows, d) =>
+        e.bernoulliForward(x, l, out, rows, d),
+      ),
+    ],
+    [
+      FUSED_BERNOULLI_GRAD,
+      rowKernel(backendName, ['dy', 'images', 'logits'], 'logits', false, (e, [dy, x, l], out, rows, d) =>
+        e.bernoulliBackward(dy, x, l, out, rows, d),
+      ),
+    ],
+    [
+      FUSED_KL_UNIFORM,
+      rowKernel(backendName, ['logits'], 'logits', true, (e, [l], out, rows, k) =>
+        e.klUniformForward(l, out, rows, k),
+      ),
+    ],
+    [
+      FUSED_KL_UNIFORM_GRAD,
+      rowKernel(backendName, ['dy', 'logits'], 'logits', false, (e, [dy, l], out, rows, k) =>
+        e.klUniformBackward(dy, l, out, rows, k),
+      ),
+    ],
   ];
   for (const [kernelName, kernelFunc] of kernels) {
     if (!tf.getKernel(kernelName, backendName)) tf.registerKernel({ kernelName, backendName, kernelFunc });

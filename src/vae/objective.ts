@@ -1,5 +1,13 @@
 import { ExpRelaxedOneHotCategorical } from '../distributions/expRelaxedOneHotCategorical.js';
 import type { ConfiguredEstimator } from '../estimators/registry.js';
+import {
+  FUSED_BERNOULLI,
+  FUSED_BERNOULLI_GRAD,
+  FUSED_KL_UNIFORM,
+  FUSED_KL_UNIFORM_GRAD,
+  fusedKernelsActive,
+} from '../kernels/register.js';
+import { fusedRowLoss } from '../ops/fusedRowLoss.js';
 import { gumbelSoftmaxSample } from '../ops/gumbelSoftmax.js';
 import { straightThrough } from '../ops/straightThrough.js';
 import type { Seed } from '../random/generator.js';
@@ -63,16 +71,34 @@ export interface ElboTerms {
   elbo: Tensor;
 }
 
-/** log p(x|z) of binary pixels under Bernoulli logits: Σ x·l − softplus(l), stable for any l. [batch] */
+/**
+ * log p(x|z) of binary pixels under Bernoulli logits: Σ x·l − softplus(l), stable for any l. [batch]
+ * `images` broadcast against the logits. On cpu/wasm one fused kernel (and one for its gradient,
+ * which goes to the logits only: the images are data).
+ */
 export function bernoulliLogLikelihood(images: Tensor, decoderLogits: Tensor): Tensor {
+  if (fusedKernelsActive()) {
+    return tf.tidy(() => {
+      const broadcast = tf.util.arraysEqual(images.shape, decoderLogits.shape)
+        ? images
+        : tf.broadcastTo(images, decoderLogits.shape);
+      return fusedRowLoss(FUSED_BERNOULLI, FUSED_BERNOULLI_GRAD, decoderLogits, { images: broadcast });
+    });
+  }
   return tf.tidy(() => {
     const softplus = tf.add(tf.relu(decoderLogits), tf.log1p(tf.exp(tf.neg(tf.abs(decoderLogits)))));
     return tf.sum(tf.sub(tf.mul(images, decoderLogits), softplus), -1);
   });
 }
 
-/** KL(Cat(softmax logits) ‖ uniform over K) summed over the N variables: Σ q log q + N log K. [batch] */
+/**
+ * KL(Cat(softmax logits) ‖ uniform over K) summed over the N variables: Σ q log q + N log K. [batch]
+ * On cpu/wasm the per-variable KL and its gradient are fused kernels.
+ */
 export function klToUniform(logits: Tensor): Tensor {
+  if (fusedKernelsActive()) {
+    return tf.tidy(() => tf.sum(fusedRowLoss(FUSED_KL_UNIFORM, FUSED_KL_UNIFORM_GRAD, logits), -1));
+  }
   return tf.tidy(() => {
     const categories = logits.shape[logits.rank - 1];
     const logQ = tf.logSoftmax(logits);

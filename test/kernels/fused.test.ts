@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { gumbelSoftmax, gumbelSoftmaxSample, tf, useFusedKernels } from '../../src/index.js';
 import { fusedKernelsActive } from '../../src/kernels/register.js';
 import { Adam } from '../../src/nn/adam.js';
+import { bernoulliLogLikelihood, klToUniform } from '../../src/vae/objective.js';
 
 const startBackend = tf.getBackend();
 afterAll(async () => {
@@ -145,6 +146,33 @@ for (const backend of ['wasm', 'cpu']) {
         ),
       );
       expect(worstRelativeError(fused, composed)).toBeLessThan(2e-5);
+    });
+
+    it('the fused ELBO pieces equal the composed ones: Bernoulli log-likelihood and KL to uniform, values and gradients', async () => {
+      await tf.setBackend(backend);
+      const [fused, composed] = [true, false].map((on) =>
+        withKernels(on, () =>
+          tf.tidy(() => {
+            // logits up to ±60 (softplus far into both tails), images broadcast [6,1,13] against [6,3,13]
+            const logits = tf.mul(tf.randomNormal([6, 3, 13], 0, 1, 'float32', 7), 20);
+            const images = tf.cast(tf.less(tf.randomUniform([6, 1, 13], 0, 1, 'float32', 8), 0.4), 'float32');
+            const weights = tf.randomNormal([6, 3], 0, 1, 'float32', 9);
+            const likelihood = (l: tf.Tensor) => bernoulliLogLikelihood(images, l);
+            const codes = tf.randomNormal([6, 4, 10], 0, 2, 'float32', 10);
+            const kl = (l: tf.Tensor) => klToUniform(l);
+            return [
+              likelihood(logits),
+              tf.grad((l: tf.Tensor) => tf.sum(tf.mul(likelihood(l), weights)))(logits),
+              kl(codes),
+              tf.grad((l: tf.Tensor) => tf.sum(tf.mul(kl(l), tf.range(1, 7))))(codes),
+            ].map((t) => Array.from(t.dataSync()));
+          }),
+        ),
+      );
+      fused.forEach((values, i) => {
+        const scale = Math.max(...composed[i].map(Math.abs));
+        expect(worstRelativeError(values, composed[i], scale) * 2).toBeLessThan(1e-5);
+      });
     });
 
     it('the fused Adam update is bit-identical to the composed one', async () => {
