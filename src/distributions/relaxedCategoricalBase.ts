@@ -1,4 +1,6 @@
+import { fusedKernelsActive } from '../kernels/register.js';
 import { lgammaTensor } from '../math/lgamma.js';
+import { fusedExpConcreteLogDensity } from '../ops/fusedExpConcrete.js';
 import { stopGradient } from '../ops/stopGradient.js';
 import type { Tensor } from '../tf.js';
 import { tf } from '../tf.js';
@@ -115,6 +117,9 @@ export abstract class RelaxedCategoricalBase extends Distribution {
    * or −Infinity at an unmasked one, lies outside the support and gets −Infinity. Call inside a tidy.
    */
   protected logDensityOfLogSample(logSample: Tensor): Tensor {
+    if (typeof this.temperature === 'number' && fusedKernelsActive()) {
+      return fusedExpConcreteLogDensity(categoricalLogProbs(this.parameter), logSample, this.temperature);
+    }
     const logProbs = categoricalLogProbs(this.parameter);
     const unmasked = tf.isFinite(logProbs);
     const zero = tf.scalar(0);

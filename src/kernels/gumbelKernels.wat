@@ -983,4 +983,124 @@
             (br $n3)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $nextRow))))
+
+
+  ;; ---- ExpConcrete (log-space Concrete) log-density ----------------------------------------------
+  ;; Per row of k: unmasked categories are those with a finite log-probability lp; n of them.
+  ;; score = lp − τ·x, density = Σ score − n·logsumexp(score) + log Γ(n) + (n − 1)·log τ (Maddison et
+  ;; al. 2017, App. C.3), −∞ outside the support (x = −∞ at an unmasked category or x > −∞ at a
+  ;; masked one). `logGamma` holds log Γ(n) for n = 0..k (float32).
+
+  ;; Fills $conc* for row r: returns 1 when x is in the support, with $concN, $concSum (Σ score) and
+  ;; $concLse (logsumexp of the scores).
+  (global $concN (mut f64) (f64.const 0))
+  (global $concSum (mut f64) (f64.const 0))
+  (global $concLse (mut f64) (f64.const 0))
+  (func $concreteRow (param $lp i32) (param $x i32) (param $k i32) (param $tau f64) (result i32)
+    (local $c i32) (local $at i32) (local $p f64) (local $v f64) (local $score f64) (local $max f64)
+    (local $n f64) (local $sum f64) (local $total f64)
+    (local.set $max (f64.const -inf))
+    (block $d1
+      (loop $n1
+        (br_if $d1 (i32.ge_u (local.get $c) (local.get $k)))
+        (local.set $at (i32.shl (local.get $c) (i32.const 2)))
+        (local.set $p (f64.promote_f32 (f32.load (i32.add (local.get $lp) (local.get $at)))))
+        (local.set $v (f64.promote_f32 (f32.load (i32.add (local.get $x) (local.get $at)))))
+        (if (f64.eq (f64.sub (local.get $p) (local.get $p)) (f64.const 0))
+          (then
+            ;; unmasked: x must be finite
+            (if (f64.ne (f64.sub (local.get $v) (local.get $v)) (f64.const 0)) (then (return (i32.const 0))))
+            (local.set $score (f64.sub (local.get $p) (f64.mul (local.get $tau) (local.get $v))))
+            (local.set $n (f64.add (local.get $n) (f64.const 1)))
+            (local.set $sum (f64.add (local.get $sum) (local.get $score)))
+            (local.set $max (f64.max (local.get $max) (local.get $score))))
+          (else
+            ;; masked: x must be −∞
+            (if (f64.gt (local.get $v) (f64.const -inf)) (then (return (i32.const 0))))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $n1)))
+    (local.set $c (i32.const 0))
+    (block $d2
+      (loop $n2
+        (br_if $d2 (i32.ge_u (local.get $c) (local.get $k)))
+        (local.set $at (i32.shl (local.get $c) (i32.const 2)))
+        (local.set $p (f64.promote_f32 (f32.load (i32.add (local.get $lp) (local.get $at)))))
+        (if (f64.eq (f64.sub (local.get $p) (local.get $p)) (f64.const 0))
+          (then
+            (local.set $total
+              (f64.add (local.get $total)
+                (call $exp
+                  (f64.sub
+                    (f64.sub (local.get $p)
+                      (f64.mul (local.get $tau) (f64.promote_f32 (f32.load (i32.add (local.get $x) (local.get $at))))))
+                    (local.get $max)))))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $n2)))
+    (global.set $concN (local.get $n))
+    (global.set $concSum (local.get $sum))
+    (global.set $concLse (f64.add (local.get $max) (call $log (local.get $total))))
+    (i32.const 1))
+
+  (func (export "expConcreteForward") (param $lp i32) (param $x i32) (param $logGamma i32) (param $out i32)
+    (param $rows i32) (param $k i32) (param $tau f64) (param $logTau f64)
+    (local $r i32) (local $base i32) (local $n f64)
+    (block $rowsDone
+      (loop $nextRow
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $base (i32.shl (i32.mul (local.get $r) (local.get $k)) (i32.const 2)))
+        (f32.store (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 2)))
+          (if (result f32)
+            (call $concreteRow (i32.add (local.get $lp) (local.get $base)) (i32.add (local.get $x) (local.get $base))
+              (local.get $k) (local.get $tau))
+            (then
+              (local.set $n (global.get $concN))
+              (f32.demote_f64
+                (f64.add
+                  (f64.sub (global.get $concSum) (f64.mul (local.get $n) (global.get $concLse)))
+                  (f64.add
+                    (f64.promote_f32
+                      (f32.load (i32.add (local.get $logGamma) (i32.shl (i32.trunc_f64_u (local.get $n)) (i32.const 2)))))
+                    (f64.mul (f64.sub (local.get $n) (f64.const 1)) (local.get $logTau))))))
+            (else (f32.const -inf))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $nextRow))))
+
+  ;; Gradients: d/dlp = dy·(1 − n·softmax(score)) at unmasked categories, d/dx = −τ·d/dlp; 0 at
+  ;; masked categories and in rows outside the support.
+  (func (export "expConcreteBackward") (param $dy i32) (param $lp i32) (param $x i32) (param $dlp i32) (param $dx i32)
+    (param $rows i32) (param $k i32) (param $tau f64)
+    (local $r i32) (local $c i32) (local $base i32) (local $at i32) (local $inside i32) (local $g f64) (local $p f64)
+    (local $d f64)
+    (block $rowsDone
+      (loop $nextRow
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $base (i32.shl (i32.mul (local.get $r) (local.get $k)) (i32.const 2)))
+        (local.set $inside
+          (call $concreteRow (i32.add (local.get $lp) (local.get $base)) (i32.add (local.get $x) (local.get $base))
+            (local.get $k) (local.get $tau)))
+        (local.set $g (f64.promote_f32 (f32.load (i32.add (local.get $dy) (i32.shl (local.get $r) (i32.const 2))))))
+        (local.set $c (i32.const 0))
+        (block $done
+          (loop $next
+            (br_if $done (i32.ge_u (local.get $c) (local.get $k)))
+            (local.set $at (i32.add (local.get $base) (i32.shl (local.get $c) (i32.const 2))))
+            (local.set $p (f64.promote_f32 (f32.load (i32.add (local.get $lp) (local.get $at)))))
+            (local.set $d (f64.const 0))
+            (if (i32.and (local.get $inside) (f64.eq (f64.sub (local.get $p) (local.get $p)) (f64.const 0)))
+              (then
+                (local.set $d
+                  (f64.mul (local.get $g)
+                    (f64.sub (f64.const 1)
+                      (f64.mul (global.get $concN)
+                        (call $exp
+                          (f64.sub
+                            (f64.sub (local.get $p)
+                              (f64.mul (local.get $tau) (f64.promote_f32 (f32.load (i32.add (local.get $x) (local.get $at))))))
+                            (global.get $concLse)))))))))
+            (f32.store (i32.add (local.get $dlp) (local.get $at)) (f32.demote_f64 (local.get $d)))
+            (f32.store (i32.add (local.get $dx) (local.get $at)) (f32.demote_f64 (f64.mul (f64.neg (local.get $tau)) (local.get $d))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $next)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $nextRow))))
 )

@@ -44,6 +44,26 @@ export interface KernelExports {
   ): void;
   klUniformForward(logits: number, out: number, rows: number, categories: number): void;
   klUniformBackward(dy: number, logits: number, dlogits: number, rows: number, categories: number): void;
+  expConcreteForward(
+    logProbs: number,
+    x: number,
+    logGamma: number,
+    out: number,
+    rows: number,
+    categories: number,
+    tau: number,
+    logTau: number,
+  ): void;
+  expConcreteBackward(
+    dy: number,
+    logProbs: number,
+    x: number,
+    dLogProbs: number,
+    dx: number,
+    rows: number,
+    categories: number,
+    tau: number,
+  ): void;
   adam(
     parameter: number,
     gradient: number,

@@ -11,6 +11,8 @@ export const FUSED_BERNOULLI = 'GumbelBernoulliLogLikelihoodFused';
 export const FUSED_BERNOULLI_GRAD = 'GumbelBernoulliLogLikelihoodFusedGrad';
 export const FUSED_KL_UNIFORM = 'GumbelKlToUniformFused';
 export const FUSED_KL_UNIFORM_GRAD = 'GumbelKlToUniformFusedGrad';
+export const FUSED_EXP_CONCRETE = 'GumbelExpConcreteLogProbFused';
+export const FUSED_EXP_CONCRETE_GRAD = 'GumbelExpConcreteLogProbFusedGrad';
 
 /** The backends with fused kernels. */
 export const FUSED_BACKENDS = ['cpu', 'wasm'] as const;
@@ -152,9 +154,16 @@ function rowKernel(
   inputNames: string[],
   shapeFrom: string,
   reduces: boolean,
-  run: (exports: KernelExports, inputs: number[], output: number, rows: number, length: number) => void,
+  run: (
+    exports: KernelExports,
+    inputs: number[],
+    output: number,
+    rows: number,
+    length: number,
+    attrs: Attrs,
+  ) => void,
 ): KernelConfig['kernelFunc'] {
-  return ({ inputs, backend }) => {
+  return ({ inputs, backend, attrs }) => {
     const named = inputs as Record<string, TensorInfo>;
     const shape = named[shapeFrom].shape;
     const length = shape[shape.length - 1] ?? 1;
@@ -166,7 +175,47 @@ function rowKernel(
       inputNames.map((name) => named[name]),
       [{ shape: outputShape, dtype: 'float32' }],
     );
-    if (rows * length > 0) run(call.exports, call.inputs, call.outputs[0], rows, length);
+    if (rows * length > 0) run(call.exports, call.inputs, call.outputs[0], rows, length, attrs as Attrs);
+    return call.finish();
+  };
+}
+
+/** Inputs: logProbs, x, logGamma ([K + 1]); attrs: temperature. Output: the log-density per row. */
+function fusedExpConcrete(backendName: string): KernelConfig['kernelFunc'] {
+  return rowKernel(
+    backendName,
+    ['logProbs', 'x', 'logGamma'],
+    'x',
+    true,
+    (e, [lp, x, logGamma], out, rows, k, a) => {
+      const tau = a.temperature as number;
+      e.expConcreteForward(lp, x, logGamma, out, rows, k, tau, Math.log(tau));
+    },
+  );
+}
+
+/** Inputs: dy, logProbs, x. Outputs: the gradients w.r.t. logProbs and x. */
+function fusedExpConcreteGrad(backendName: string): KernelConfig['kernelFunc'] {
+  return ({ inputs, backend, attrs }) => {
+    const { dy, logProbs, x } = inputs as Record<string, TensorInfo>;
+    const shape = x.shape;
+    const k = shape[shape.length - 1];
+    const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+    const spec = { shape, dtype: 'float32' as const };
+    const call = beginKernelCall(backendName, backend, [dy, logProbs, x], [spec, spec]);
+    if (rows * k > 0) {
+      const [dyAt, lpAt, xAt] = call.inputs;
+      call.exports.expConcreteBackward(
+        dyAt,
+        lpAt,
+        xAt,
+        call.outputs[0],
+        call.outputs[1],
+        rows,
+        k,
+        (attrs as Attrs).temperature as number,
+      );
+    }
     return call.finish();
   };
 }
@@ -200,6 +249,8 @@ for (const backendName of FUSED_BACKENDS) {
         e.klUniformBackward(dy, l, out, rows, k),
       ),
     ],
+    [FUSED_EXP_CONCRETE, fusedExpConcrete(backendName)],
+    [FUSED_EXP_CONCRETE_GRAD, fusedExpConcreteGrad(backendName)],
   ];
   for (const [kernelName, kernelFunc] of kernels) {
     if (!tf.getKernel(kernelName, backendName)) tf.registerKernel({ kernelName, backendName, kernelFunc });

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { gumbelSoftmax, gumbelSoftmaxSample, tf, useFusedKernels } from '../../src/index.js';
 import { fusedKernelsActive } from '../../src/kernels/register.js';
 import { Adam } from '../../src/nn/adam.js';
+import { ExpRelaxedOneHotCategorical } from '../../src/distributions/expRelaxedOneHotCategorical.js';
 import { bernoulliLogLikelihood, klToUniform } from '../../src/vae/objective.js';
 
 const startBackend = tf.getBackend();
@@ -171,6 +172,42 @@ for (const backend of ['wasm', 'cpu']) {
       );
       fused.forEach((values, i) => {
         const scale = Math.max(...composed[i].map(Math.abs));
+        expect(worstRelativeError(values, composed[i], scale) * 2).toBeLessThan(1e-5);
+      });
+    });
+
+    it('the fused ExpConcrete log-density equals the composed one: masks, points outside the support, broadcast samples, gradients', async () => {
+      await tf.setBackend(backend);
+      const [fused, composed] = [true, false].map((on) =>
+        withKernels(on, () =>
+          tf.tidy(() => {
+            const mask = tf.tensor([0, 0, Number.NEGATIVE_INFINITY, 0, 0, 0]);
+            const logits = tf.add(tf.randomNormal([4, 6], 0, 1, 'float32', 12), mask);
+            // two samples per batch row, drawn from the distribution, then two made invalid
+            const concrete = new ExpRelaxedOneHotCategorical({ logits, temperature: 0.4, validateArgs: false });
+            const drawn = concrete.rsample({ sampleShape: [2], seed: 3 });
+            const invalid = tf.tensor([[[0, 0, 0, 0, 0, 0]]]); // finite at the masked category: outside
+            const points = tf.concat([drawn, tf.tile(invalid, [1, 4, 1])], 0);
+            const density = (l: tf.Tensor, x: tf.Tensor) => {
+              const d = new ExpRelaxedOneHotCategorical({ logits: l, temperature: 0.4, validateArgs: false });
+              const value = d.logProb(x);
+              d.dispose();
+              return value;
+            };
+            const weights = tf.randomNormal([2, 4], 0, 1, 'float32', 13);
+            const [dLogits, dPoints] = tf.grads((l: tf.Tensor, x: tf.Tensor) =>
+              tf.sum(tf.mul(tf.slice(density(l, x), [0, 0], [2, 4]), weights)),
+            )([logits, points]);
+            const values = density(logits, points);
+            concrete.dispose();
+            return [values, dLogits, dPoints].map((t) => Array.from(t.dataSync()));
+          }),
+        ),
+      );
+      expect(fused[0].slice(8)).toEqual([-Infinity, -Infinity, -Infinity, -Infinity]);
+      fused.forEach((values, i) => {
+        const finite = composed[i].filter(Number.isFinite).map(Math.abs);
+        const scale = Math.max(...finite);
         expect(worstRelativeError(values, composed[i], scale) * 2).toBeLessThan(1e-5);
       });
     });
