@@ -5,10 +5,10 @@
  * composed version is what runs on WebGL/WebGPU/tfjs-node; both draw the same noise from a seed.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { ExpRelaxedOneHotCategorical } from '../../src/distributions/expRelaxedOneHotCategorical.js';
 import { gumbelSoftmax, gumbelSoftmaxSample, tf, useFusedKernels } from '../../src/index.js';
 import { fusedKernelsActive } from '../../src/kernels/register.js';
 import { Adam } from '../../src/nn/adam.js';
-import { ExpRelaxedOneHotCategorical } from '../../src/distributions/expRelaxedOneHotCategorical.js';
 import { bernoulliLogLikelihood, klToUniform } from '../../src/vae/objective.js';
 
 const startBackend = tf.getBackend();
@@ -184,7 +184,11 @@ for (const backend of ['wasm', 'cpu']) {
             const mask = tf.tensor([0, 0, Number.NEGATIVE_INFINITY, 0, 0, 0]);
             const logits = tf.add(tf.randomNormal([4, 6], 0, 1, 'float32', 12), mask);
             // two samples per batch row, drawn from the distribution, then two made invalid
-            const concrete = new ExpRelaxedOneHotCategorical({ logits, temperature: 0.4, validateArgs: false });
+            const concrete = new ExpRelaxedOneHotCategorical({
+              logits,
+              temperature: 0.4,
+              validateArgs: false,
+            });
             const drawn = concrete.rsample({ sampleShape: [2], seed: 3 });
             const invalid = tf.tensor([[[0, 0, 0, 0, 0, 0]]]); // finite at the masked category: outside
             const points = tf.concat([drawn, tf.tile(invalid, [1, 4, 1])], 0);
