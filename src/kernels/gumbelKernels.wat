@@ -1102,5 +1102,4 @@
             (local.set $c (i32.add (local.get $c) (i32.const 1)))
             (br $next)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
-        (br $nextRow))))
-)
+        (br $nextRow)))))
