@@ -20,8 +20,9 @@ export const FUSED_BACKENDS = ['cpu', 'wasm'] as const;
 let enabled = true;
 
 /**
- * Turns the fused cpu/wasm kernels (Gumbel-softmax forward and backward, the Adam update) on or off
- * (default on). Off, the same operations run composed from TF.js ops, as they always do on WebGL,
+ * Turns the fused cpu/wasm kernels on or off (default on): Gumbel-softmax forward and backward,
+ * the Adam update, the Bernoulli log-likelihood, the KL to a uniform prior and the ExpConcrete
+ * log-density, each with its gradient. Off, the same operations run composed from TF.js ops, as they always do on WebGL,
  * WebGPU and tfjs-node; the results agree up to float rounding. For comparisons and debugging.
  */
 export function useFusedKernels(on: boolean): void {
