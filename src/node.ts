@@ -1,6 +1,6 @@
 /**
  * The Node-only part of gumbel-softmax (`import … from 'gumbel-softmax/node'`): data files, the
- * VAE trainer with its run folders and checkpoints, data-parallel training on worker threads,
+ * VAE trainer with its run folders and checkpoints, training on worker threads,
  * saved models on disk, and PNG pictures. The main entry point stays free of Node modules so it
  * runs in a browser.
  * @packageDocumentation

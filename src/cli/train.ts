@@ -291,7 +291,7 @@ export function addTrainCommand(program: Command): void {
     )
     .option(
       '--workers <n>',
-      `train data-parallel on n worker threads, 1 to ${MAX_WORKERS} (gumbel-softmax and straight-through-gumbel only)`,
+      `train on n worker threads (each owns a share of every layer), 1 to ${MAX_WORKERS}; gumbel-softmax and straight-through-gumbel only`,
       integerBetween(1, MAX_WORKERS),
       d.workers,
     )

@@ -6,7 +6,7 @@ import {
 } from '../estimators/registry.js';
 import { checkSchedule, DEFAULT_SCHEDULE, type TemperatureSchedule } from '../schedules/temperature.js';
 import { ArgumentError, checkPositiveNumber } from '../validate.js';
-import { checkVaeShape, DEFAULT_VAE_SHAPE } from './model.js';
+import { checkVaeShape, DEFAULT_VAE_SHAPE, layerPlan, type VaeShape } from './model.js';
 import type { KlKind } from './objective.js';
 
 /** Everything that defines a training run; stored in its checkpoint and summary. */
@@ -48,9 +48,10 @@ export interface TrainConfig {
   /** How many training images the final train-set evaluation uses (0 = all). */
   evalTrainLimit: number;
   /**
-   * Worker threads that train data-parallel, each on a contiguous part of every batch (1 = train
-   * in the calling thread). More than 1 works with the 'gumbel-softmax' and
-   * 'straight-through-gumbel' estimators only; it changes results only by float rounding.
+   * Worker threads that train together, each owning a share of every layer's units (1 = train in
+   * the calling thread). More than 1 works with the 'gumbel-softmax' and 'straight-through-gumbel'
+   * estimators only, and with at most as many workers as the narrowest layer has units; it changes
+   * results only by float rounding.
    */
   workers: number;
 }
@@ -86,13 +87,24 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
 /** The most worker threads {@link TrainConfig.workers} allows. */
 export const MAX_WORKERS = 16;
 
-/** The estimators a batch can be split for across workers (their noise is one draw per batch). */
+/** The estimators that training on several workers supports. */
 export const PARALLEL_ESTIMATORS: readonly EstimatorName[] = ['gumbel-softmax', 'straight-through-gumbel'];
 
 /** Checks a worker count: an integer in [1, {@link MAX_WORKERS}], named `workers`. */
 export function checkWorkers(workers: number): void {
   if (!Number.isSafeInteger(workers) || workers < 1 || workers > MAX_WORKERS) {
     throw new ArgumentError('workers', `must be an integer in [1, ${MAX_WORKERS}], got ${workers}`);
+  }
+}
+
+/** Each worker owns at least one unit of every layer: `workers` ≤ the narrowest layer's units. */
+export function checkWorkersFitShape(workers: number, shape: VaeShape): void {
+  const narrowest = Math.min(...layerPlan(shape).map(({ units }) => units));
+  if (workers > narrowest) {
+    throw new ArgumentError(
+      'workers',
+      `must be at most ${narrowest}, the units of the model's narrowest layer, got ${workers}`,
+    );
   }
 }
 
@@ -154,7 +166,7 @@ function checkEstimatorAgainstRun(config: TrainConfig, spec: EstimatorSpec): voi
   if (workers > 1 && !PARALLEL_ESTIMATORS.includes(spec.name)) {
     throw new ArgumentError(
       'workers',
-      `must be 1 with --estimator ${spec.name} (it draws noise of its own that cannot be split across workers); more than 1 works with --estimator ${PARALLEL_ESTIMATORS.join(' or ')}, got ${workers}`,
+      `must be 1 with --estimator ${spec.name}: training on several workers supports --estimator ${PARALLEL_ESTIMATORS.join(' or ')} only, got ${workers}`,
     );
   }
 }
@@ -177,12 +189,14 @@ export function checkTrainConfig(config: TrainConfig): void {
   if (config.binarization !== 'static' && config.binarization !== 'dynamic') {
     throw new ArgumentError('binarization', `must be 'static' or 'dynamic', got ${config.binarization}`);
   }
-  checkVaeShape({
+  const shape = {
     latentVariables: config.latentVariables,
     categories: config.categories,
     inputSize: 784,
     hiddenUnits: config.hiddenUnits,
-  });
+  };
+  checkVaeShape(shape);
+  checkWorkersFitShape(config.workers ?? 1, shape);
   checkSchedule(config.schedule ?? DEFAULT_SCHEDULE);
   checkEstimatorAgainstRun(config, estimatorSpecOf(config));
 }

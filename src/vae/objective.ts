@@ -17,6 +17,9 @@ import { tf } from '../tf.js';
 import { ArgumentError } from '../validate.js';
 import type { CategoricalVae } from './model.js';
 
+/** What the ELBO needs of a model: a {@link CategoricalVae}, or a worker's part of one. */
+export type VaeCoder = Pick<CategoricalVae, 'encode' | 'decode'>;
+
 /** How the KL term of the ELBO is computed. */
 export type KlKind = 'analytic' | 'relaxed';
 
@@ -43,22 +46,6 @@ export interface ElboOptions {
    * When given, it decides and `hard` is ignored.
    */
   estimator?: ConfiguredEstimator;
-  /**
-   * Data-parallel training: `images` are rows [start, start + rows) of a batch of `total`. The
-   * Gumbel noise is then those rows of the whole batch's draw from `seed`, and
-   * {@link negativeElbo} returns Σ_rows(−ELBO)/total, so the parts' losses and gradients sum to the
-   * whole batch's. Only for the soft sample and straight-through Gumbel (no `estimator`, or
-   * 'gumbel-softmax' / 'straight-through-gumbel'): the other estimators draw noise of their own.
-   */
-  batchRows?: BatchRows;
-}
-
-/** Where a part of a batch sits in it: see {@link ElboOptions.batchRows}. */
-export interface BatchRows {
-  /** Index of the part's first row in the whole batch. */
-  start: number;
-  /** Rows of the whole batch. */
-  total: number;
 }
 
 /** Per-example pieces of the ELBO, each [batch], in nats. */
@@ -127,7 +114,7 @@ function expConcreteLogDensity(logits: Tensor, logSample: Tensor, temperature: n
  *
  * @throws {@link ArgumentError} for the relaxed KL with an estimator that has no relaxed sample.
  */
-export function elboTerms(model: CategoricalVae, images: Tensor, options: ElboOptions): ElboTerms {
+export function elboTerms(model: VaeCoder, images: Tensor, options: ElboOptions): ElboTerms {
   const estimatorName = options.estimator?.spec.name;
   if (
     options.kl === 'relaxed' &&
@@ -139,10 +126,9 @@ export function elboTerms(model: CategoricalVae, images: Tensor, options: ElboOp
       `'relaxed' needs the relaxed sample, so it works with the gumbel-softmax and straight-through-gumbel estimators only, not ${estimatorName}; use 'analytic'`,
     );
   }
-  if (options.batchRows !== undefined) checkBatchRows(options.batchRows, images.shape[0], estimatorName);
   return tf.tidy(() => {
     const logits = model.encode(images);
-    if (options.estimator && options.kl === 'analytic' && options.batchRows === undefined) {
+    if (options.estimator && options.kl === 'analytic') {
       const negativeLikelihood = (code: Tensor) => tf.neg(bernoulliLogLikelihood(images, model.decode(code)));
       const { loss } = options.estimator.estimate(logits, negativeLikelihood, {
         temperature: options.temperature,
@@ -154,11 +140,7 @@ export function elboTerms(model: CategoricalVae, images: Tensor, options: ElboOp
       return { reconstruction, kl, elbo: tf.sub(reconstruction, kl) };
     }
     const hard = estimatorName === undefined ? options.hard : estimatorName === 'straight-through-gumbel';
-    const noise =
-      options.batchRows === undefined
-        ? undefined
-        : rowsOfBatchNoise(logits.shape, options.batchRows, options.seed);
-    const sampleOptions = { ...options, hard, noise };
+    const sampleOptions = { ...options, hard };
     const { code, kl } =
       options.kl === 'analytic'
         ? analyticKlSample(logits, sampleOptions)
@@ -168,57 +150,23 @@ export function elboTerms(model: CategoricalVae, images: Tensor, options: ElboOp
   });
 }
 
-/** The estimators whose relaxed sample the relaxed KL can score (and a batch can be split for). */
+/** The estimators whose relaxed sample the relaxed KL can score. */
 const RELAXED_KL_ESTIMATORS: readonly string[] = ['gumbel-softmax', 'straight-through-gumbel'];
 
-function checkBatchRows(rows: BatchRows, count: number, estimatorName: string | undefined): void {
-  if (estimatorName !== undefined && !RELAXED_KL_ESTIMATORS.includes(estimatorName)) {
-    throw new ArgumentError(
-      'batchRows',
-      `splits the batch's Gumbel noise, so it works with the gumbel-softmax and straight-through-gumbel estimators only, not ${estimatorName}`,
-    );
-  }
-  const { start, total } = rows;
-  if (!Number.isSafeInteger(total) || total < 1 || !Number.isSafeInteger(start) || start < 0) {
-    throw new ArgumentError(
-      'batchRows',
-      `must hold integers start >= 0 and total >= 1, got ${start} and ${total}`,
-    );
-  }
-  if (start + count > total) {
-    throw new ArgumentError(
-      'batchRows',
-      `rows [${start}, ${start + count}) do not fit in a batch of ${total}`,
-    );
-  }
-}
-
-/** Rows [start, start + count) of the Gumbel noise that one draw for the whole batch gives. */
-function rowsOfBatchNoise(shape: number[], rows: BatchRows, seed: Seed | undefined): Tensor {
-  return tf.tidy(() => {
-    const whole = gumbelNoise([rows.total, ...shape.slice(1)], seed);
-    return tf.slice(whole, [rows.start, ...shape.slice(1).map(() => 0)], shape);
-  });
-}
-
-/** What the samplers get: the ELBO's options, `hard` resolved, and the noise where it is given. */
-type SampleOptions = ElboOptions & { noise?: Tensor };
-
-function analyticKlSample(logits: Tensor, options: SampleOptions): { code: Tensor; kl: Tensor } {
+function analyticKlSample(logits: Tensor, options: ElboOptions): { code: Tensor; kl: Tensor } {
   const sample = gumbelSoftmaxSample(logits, {
     temperature: options.temperature,
     seed: options.seed,
-    noise: options.noise,
     validateArgs: false,
   });
   return { code: options.hard ? sample.hard : sample.soft, kl: klToUniform(logits) };
 }
 
 /** The relaxed sample is drawn in log space, so its density never takes the log of an underflowed 0. */
-function relaxedKlSample(logits: Tensor, options: SampleOptions): { code: Tensor; kl: Tensor } {
+function relaxedKlSample(logits: Tensor, options: ElboOptions): { code: Tensor; kl: Tensor } {
   const categories = logits.shape[logits.rank - 1] as number;
   const normalized = tf.logSoftmax(logits);
-  const noise = options.noise ?? gumbelNoise(logits.shape, options.seed);
+  const noise = gumbelNoise(logits.shape, options.seed);
   const logSample = tf.logSoftmax(tf.div(tf.add(normalized, noise), options.temperature));
   const soft = tf.exp(logSample);
   const index = tf.argMax(logSample, -1);
@@ -231,14 +179,7 @@ function relaxedKlSample(logits: Tensor, options: SampleOptions): { code: Tensor
   return { code, kl };
 }
 
-/**
- * The training loss: −mean ELBO over the batch, a scalar; with `batchRows`, this part's share
- * Σ_rows(−ELBO)/total of the whole batch's.
- */
-export function negativeElbo(model: CategoricalVae, images: Tensor, options: ElboOptions): tf.Scalar {
-  return tf.tidy(() => {
-    const { elbo } = elboTerms(model, images, options);
-    if (options.batchRows === undefined) return tf.neg(tf.mean(elbo)) as tf.Scalar;
-    return tf.neg(tf.div(tf.sum(elbo), options.batchRows.total)) as tf.Scalar;
-  });
+/** The training loss: −mean ELBO over the batch, a scalar. */
+export function negativeElbo(model: VaeCoder, images: Tensor, options: ElboOptions): tf.Scalar {
+  return tf.tidy(() => tf.neg(tf.mean(elboTerms(model, images, options).elbo)) as tf.Scalar);
 }

@@ -1,4 +1,4 @@
-/** Data-parallel VAE training on worker threads (Node only; reached from 'gumbel-softmax/node'). */
+/** Tensor-parallel VAE training on worker threads (Node only; reached from 'gumbel-softmax/node'). */
 export type { ParallelTrainingOptions } from './pool.js';
 export { ParallelTrainingPool } from './pool.js';
 export type { ReplicaState } from './protocol.js';

@@ -1,19 +1,19 @@
 import { layerPlan, type VaeShape } from '../model.js';
 
-/** A contiguous part of a batch: rows [start, start + count). */
-export interface RowRange {
+/** A contiguous range [start, start + count). */
+export interface Range {
   start: number;
   count: number;
 }
 
 /**
- * Cuts `total` rows into `parts` contiguous, nearly equal ranges in order (the first `total % parts`
- * get one row more); with fewer rows than parts the last ranges are empty.
+ * Cuts `total` items into `parts` contiguous, nearly equal ranges in order (the first
+ * `total % parts` get one more).
  */
-export function splitRows(total: number, parts: number): RowRange[] {
+export function splitEvenly(total: number, parts: number): Range[] {
   const base = Math.floor(total / parts);
   const extra = total % parts;
-  const ranges: RowRange[] = [];
+  const ranges: Range[] = [];
   let start = 0;
   for (let part = 0; part < parts; part++) {
     const count = base + (part < extra ? 1 : 0);
@@ -23,37 +23,41 @@ export function splitRows(total: number, parts: number): RowRange[] {
   return ranges;
 }
 
+/** Columns `range` of a row-major [rows, columns] array, as a new row-major [rows, range.count] array. */
+export function takeColumns(values: Float32Array, rows: number, columns: number, range: Range): Float32Array {
+  const part = new Float32Array(rows * range.count);
+  for (let row = 0; row < rows; row++) {
+    const from = row * columns + range.start;
+    part.set(values.subarray(from, from + range.count), row * range.count);
+  }
+  return part;
+}
+
+/** The inverse of {@link takeColumns}: row-major parts [rows, ranges[i].count] side by side. */
+export function joinColumns(parts: Float32Array[], rows: number, ranges: Range[]): Float32Array {
+  const columns = ranges.reduce((sum, range) => sum + range.count, 0);
+  const values = new Float32Array(rows * columns);
+  parts.forEach((part, i) => {
+    const { start, count } = ranges[i];
+    for (let row = 0; row < rows; row++) {
+      values.set(part.subarray(row * count, (row + 1) * count), row * columns + start);
+    }
+  });
+  return values;
+}
+
 /**
- * Deals tensors of the given sizes out to `parts` owners so that each owner's total is nearly equal:
- * largest first, each to the owner with the least so far (ties to the lowest index). Returns each
- * owner's tensor indices in ascending order; an owner may get none.
+ * Each parameter tensor of the model in `CategoricalVae.parameters()` order, as a matrix whose
+ * columns are the layer's units (a kernel [inputs, units], a bias [1, units]).
  */
-export function shardBySize(sizes: number[], parts: number): number[][] {
-  const load = new Array<number>(parts).fill(0);
-  const shards: number[][] = Array.from({ length: parts }, () => []);
-  const bySize = sizes
-    .map((size, index) => ({ size, index }))
-    .sort((a, b) => b.size - a.size || a.index - b.index);
-  for (const { size, index } of bySize) {
-    const owner = load.indexOf(Math.min(...load));
-    shards[owner].push(index);
-    load[owner] += size;
-  }
-  return shards.map((shard) => shard.sort((a, b) => a - b));
+export function parameterMatrices(shape: VaeShape): { rows: number; units: number }[] {
+  return layerPlan(shape).flatMap(({ inputs, units }) => [
+    { rows: inputs, units },
+    { rows: 1, units },
+  ]);
 }
 
-/** Where each of the tensors sits in one flat vector of all of them, and the vector's length. */
-export function flatOffsets(sizes: number[]): { offsets: number[]; length: number } {
-  const offsets: number[] = [];
-  let length = 0;
-  for (const size of sizes) {
-    offsets.push(length);
-    length += size;
-  }
-  return { offsets, length };
-}
-
-/** The sizes of a VAE's parameter tensors in `CategoricalVae.parameters()` order. */
-export function parameterSizes(shape: VaeShape): number[] {
-  return layerPlan(shape).flatMap(({ inputs, units }) => [inputs * units, units]);
+/** The largest layer width or input size: the widest row of activations or input gradients. */
+export function widestLayer(shape: VaeShape): number {
+  return Math.max(...layerPlan(shape).flatMap(({ inputs, units }) => [inputs, units]));
 }

@@ -2,17 +2,24 @@ import type { Worker } from 'node:worker_threads';
 import { activeBackend, isBackendInitialized } from '../../backend.js';
 import { fusedKernelsActive } from '../../kernels/register.js';
 import { ArgumentError, checkPositiveNumber } from '../../validate.js';
-import { checkWorkers, DEFAULT_TRAIN_CONFIG } from '../config.js';
+import { checkWorkers, checkWorkersFitShape, DEFAULT_TRAIN_CONFIG } from '../config.js';
 import { checkVaeShape, DEFAULT_VAE_SHAPE, type VaeShape } from '../model.js';
 import type { KlKind } from '../objective.js';
 import { CONTROL_WORDS, signalFailure } from './barrier.js';
-import { flatOffsets, parameterSizes, shardBySize, splitRows } from './partition.js';
+import {
+  joinColumns,
+  parameterMatrices,
+  type Range,
+  splitEvenly,
+  takeColumns,
+  widestLayer,
+} from './partition.js';
 import type { FromWorker, ReplicaSetup, ReplicaState, ToWorker } from './protocol.js';
 import { spawnWorker } from './spawn.js';
 
 /** What a {@link ParallelTrainingPool} trains: the model, its seed and the objective. */
 export interface ParallelTrainingOptions {
-  /** Worker threads, an integer in [1, 16]. */
+  /** Worker threads, an integer in [1, 16] (and at most the narrowest layer's units). */
   workers: number;
   /**
    * The run's seed, as in `VaeTrainer`: the initial weights come from `RandomGenerator(seed).foldIn(0)`,
@@ -30,6 +37,9 @@ export interface ParallelTrainingOptions {
   /** Prior temperature λ of the relaxed KL (default 0.5). */
   priorTemperature?: number;
 }
+
+/** Rows of a batch the collectives' first slots hold; a larger batch gets larger slots. */
+const INITIAL_ROWS = 100;
 
 type Reply = Exclude<FromWorker, { kind: 'error' }>;
 
@@ -65,6 +75,7 @@ function checkOptions(options: ParallelTrainingOptions): Required<ParallelTraini
     priorTemperature: options.priorTemperature ?? d.priorTemperature,
   };
   checkVaeShape(resolved.shape);
+  checkWorkersFitShape(resolved.workers, resolved.shape);
   checkPositiveNumber(resolved.learningRate, 'learningRate');
   checkPositiveNumber(resolved.priorTemperature, 'priorTemperature');
   if (resolved.kl !== 'analytic' && resolved.kl !== 'relaxed') {
@@ -74,22 +85,27 @@ function checkOptions(options: ParallelTrainingOptions): Required<ParallelTraini
 }
 
 /**
- * Data-parallel training of a categorical VAE on worker threads (Node only). Each worker holds a
- * replica of the model; a step sends each worker a contiguous part of the batch, and the workers
- * sum their gradients through shared memory in a fixed order, so the replicas stay bit-identical
- * and training matches one thread up to float rounding. The calling thread only waits.
+ * Tensor-parallel training of a categorical VAE on worker threads (Node only). Each worker holds a
+ * contiguous share of every layer's units (kernel and bias columns) and Adam's moments for them;
+ * every worker runs the ELBO of the whole batch, and each layer joins the workers' parts through
+ * shared memory: an all-gather of its outputs in the forward pass, an all-reduce (summed in worker
+ * order) of its input gradient in the backward pass. So all workers see the same activations bit
+ * for bit, each updates only its own parameters, and nothing else is exchanged; the weight-sized
+ * work (matMuls, their weight packing, transposes, Adam) is split, not repeated. Results match one
+ * thread up to float rounding (the input gradients are summed in parts). The calling thread only
+ * waits.
  *
  * Dispose it (or the threads keep the process alive).
  */
 export class ParallelTrainingPool {
   /** Worker threads. */
   readonly workers: number;
-  /** The replicas' model shape. */
+  /** The model's shape. */
   readonly shape: VaeShape;
   private readonly threads: Worker[];
   private readonly pending: Pending[][];
   private readonly control: Int32Array;
-  private readonly shards: number[][];
+  private slotLength: number;
   private failure: Error | undefined;
   private busy = false;
   private disposed = false;
@@ -98,26 +114,16 @@ export class ParallelTrainingPool {
   private constructor(options: Required<ParallelTrainingOptions>) {
     this.workers = options.workers;
     this.shape = options.shape;
-    const sizes = parameterSizes(this.shape);
-    const { length } = flatOffsets(sizes);
-    this.shards = shardBySize(sizes, this.workers);
-    const gradients = new SharedArrayBuffer(this.workers * length * 4);
-    const parameters = new SharedArrayBuffer(length * 4);
     const control = new SharedArrayBuffer(CONTROL_WORDS * 4);
     this.control = new Int32Array(control);
+    this.slotLength = INITIAL_ROWS * widestLayer(this.shape);
+    const slots = this.newSlots(this.slotLength);
     const backend = isBackendInitialized() ? activeBackend() : '';
     const fusedKernels = isBackendInitialized() ? fusedKernelsActive() : true;
     this.pending = Array.from({ length: this.workers }, () => []);
     this.threads = Array.from({ length: this.workers }, (_, index) => {
-      const setup: ReplicaSetup = {
-        ...options,
-        index,
-        backend,
-        fusedKernels,
-        gradients,
-        parameters,
-        control,
-      };
+      const { slotLength } = this;
+      const setup: ReplicaSetup = { ...options, index, backend, fusedKernels, control, slots, slotLength };
       const thread = spawnWorker(setup);
       thread.on('message', (reply: FromWorker) => this.receive(index, reply));
       thread.on('error', (error) =>
@@ -156,9 +162,9 @@ export class ParallelTrainingPool {
   }
 
   /**
-   * One training step on a batch of `batchSize` images ([batchSize × inputSize], row-major): the
-   * workers take contiguous, nearly equal parts. Returns the batch's −ELBO (mean over the images),
-   * the sum of the workers' parts in worker order.
+   * One training step on a batch of `batchSize` images ([batchSize × inputSize], row-major), with
+   * the Gumbel noise of step `step` and temperature τ. Returns the batch's −ELBO (mean over the
+   * images), which every worker computes alike.
    */
   async step(images: Float32Array, batchSize: number, step: number, temperature: number): Promise<number> {
     if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
@@ -175,64 +181,73 @@ export class ParallelTrainingPool {
       throw new ArgumentError('step', `must be an integer >= 0, got ${step}`);
     }
     checkPositiveNumber(temperature, 'temperature');
-    const ranges = splitRows(batchSize, this.workers);
-    const replies = await this.exchange((index) => {
-      const { start, count } = ranges[index];
-      const rows = images.slice(start * inputSize, (start + count) * inputSize);
-      return [{ kind: 'step', images: rows, start, total: batchSize, step, temperature }, [rows.buffer]];
+    const needed = batchSize * widestLayer(this.shape);
+    const slots =
+      needed > this.slotLength ? { buffer: this.newSlots(needed), slotLength: needed } : undefined;
+    const replies = await this.exchange(() => {
+      const copy = images.slice();
+      return [{ kind: 'step', images: copy, rows: batchSize, step, temperature, slots }, [copy.buffer]];
     });
-    let loss = 0;
-    for (const reply of replies) {
-      if (reply?.kind !== 'stepped') throw new Error('a training worker sent no loss');
-      loss += reply.loss;
+    if (slots) this.slotLength = slots.slotLength;
+    const losses = replies.map((reply) => (reply?.kind === 'stepped' ? reply.loss : Number.NaN));
+    if (losses.some((loss) => !Object.is(loss, losses[0]))) {
+      // Every worker computes the same loss from the same activations; anything else is a bug.
+      throw new Error(`the training workers disagree on the loss: ${losses.join(', ')}`);
     }
-    return loss;
+    return losses[0];
   }
 
-  /** A copy of worker `worker`'s parameters (every replica holds the same). */
-  async readParameters(worker = 0): Promise<Float32Array[]> {
-    if (!Number.isSafeInteger(worker) || worker < 0 || worker >= this.workers) {
-      throw new ArgumentError('worker', `must be an integer in [0, ${this.workers - 1}], got ${worker}`);
-    }
-    const replies = await this.exchange((index) =>
-      index === worker ? [{ kind: 'readParameters' }] : undefined,
-    );
-    const reply = replies[worker];
-    if (reply?.kind !== 'parameters') throw new Error(`training worker ${worker} sent no parameters`);
-    return reply.parameters;
-  }
-
-  /** The parameters (of worker 0) and Adam's state, gathered from the workers that hold it. */
+  /** The whole model's parameters and Adam state, joined from the workers' columns. */
   async readState(): Promise<ReplicaState> {
-    const parameters = await this.readParameters(0);
-    const replies = await this.exchange(() => [{ kind: 'readMoments' }]);
-    const count = parameters.length;
-    const moments = new Array<Float32Array>(2 * count);
-    let adamStep = 0;
-    for (const reply of replies) {
-      if (reply?.kind !== 'moments') throw new Error('a training worker sent no moments');
-      reply.shard.forEach((parameter, k) => {
-        moments[parameter] = reply.moments[k];
-        moments[count + parameter] = reply.moments[reply.shard.length + k];
-      });
-      adamStep = reply.adamStep;
-    }
-    return { parameters, moments, adamStep };
+    const replies = await this.exchange(() => [{ kind: 'readState' }]);
+    const parts = replies.map((reply) => {
+      if (reply?.kind !== 'state') throw new Error('a training worker sent no state');
+      return reply.state;
+    });
+    const matrices = parameterMatrices(this.shape);
+    const join = (pick: (state: ReplicaState) => Float32Array[]) =>
+      matrices.map(({ rows, units }, i) =>
+        joinColumns(
+          parts.map((part) => pick(part)[i]),
+          rows,
+          this.columnsOf(units),
+        ),
+      );
+    const count = matrices.length;
+    return {
+      parameters: join((state) => state.parameters),
+      moments: [
+        ...join((state) => state.moments.slice(0, count)),
+        ...join((state) => state.moments.slice(count)),
+      ],
+      adamStep: parts[0].adamStep,
+    };
   }
 
-  /** Sets every replica's parameters and Adam's state (e.g. from a checkpoint). */
+  /** Sets the whole model's parameters and Adam state (e.g. from a checkpoint), each worker its columns. */
   async writeState(state: ReplicaState): Promise<void> {
-    const count = parameterSizes(this.shape).length;
-    if (state.parameters.length !== count || state.moments.length !== 2 * count) {
+    const matrices = parameterMatrices(this.shape);
+    const count = matrices.length;
+    // The parameters, then the first and the second moments, each in parameter order.
+    const sizes = [...matrices, ...matrices, ...matrices].map(({ rows, units }) => rows * units);
+    const arrays = [...state.parameters, ...state.moments];
+    if (arrays.length !== sizes.length || arrays.some((array, i) => array.length !== sizes[i])) {
       throw new ArgumentError(
         'state',
-        `must hold ${count} parameters and ${2 * count} moments, got ${state.parameters.length} and ${state.moments.length}`,
+        `must hold ${count} parameters and ${2 * count} moments of the model's sizes [${sizes.slice(0, count)}]`,
       );
     }
     await this.exchange((index) => {
-      const shard = this.shards[index];
-      const moments = [...shard.map((i) => state.moments[i]), ...shard.map((i) => state.moments[count + i])];
-      return [{ kind: 'writeState', parameters: state.parameters, moments, adamStep: state.adamStep }];
+      const take = (values: Float32Array, i: number) => {
+        const { rows, units } = matrices[i % count];
+        return takeColumns(values, rows, units, this.columnsOf(units)[index]);
+      };
+      const part: ReplicaState = {
+        parameters: state.parameters.map((values, i) => take(values, i)),
+        moments: state.moments.map((values, i) => take(values, i)),
+        adamStep: state.adamStep,
+      };
+      return [{ kind: 'writeState', state: part }];
     });
   }
 
@@ -278,6 +293,14 @@ export class ParallelTrainingPool {
     } finally {
       this.busy = false;
     }
+  }
+
+  private columnsOf(units: number): Range[] {
+    return splitEvenly(units, this.workers);
+  }
+
+  private newSlots(slotLength: number): SharedArrayBuffer {
+    return new SharedArrayBuffer(2 * this.workers * slotLength * 4);
   }
 
   private expect(index: number): Promise<Reply> {

@@ -1,7 +1,7 @@
 import type { VaeShape } from '../model.js';
 import type { KlKind } from '../objective.js';
 
-/** What every replica is built from; sent once as the worker's `workerData`. */
+/** What every worker is built from; sent once as its `workerData`. */
 export interface ReplicaSetup {
   /** This worker's index, 0 … workers − 1. */
   index: number;
@@ -10,6 +10,7 @@ export interface ReplicaSetup {
   /** The run's seed: initial weights from fold 0, each step's noise from fold 1, then the step. */
   seed: number;
   learningRate: number;
+  /** Straight-through Gumbel instead of the soft sample. */
   hard: boolean;
   kl: KlKind;
   priorTemperature: number;
@@ -17,15 +18,14 @@ export interface ReplicaSetup {
   backend: string;
   /** Whether the fused cpu/wasm kernels run, as in the main thread (`useFusedKernels`). */
   fusedKernels: boolean;
-  /** `workers` gradient slots, one flat float32 gradient each. */
-  gradients: SharedArrayBuffer;
-  /** All parameters, flat float32: each worker writes the tensors it updates, then all read. */
-  parameters: SharedArrayBuffer;
   /** The barrier's control words. */
   control: SharedArrayBuffer;
+  /** The collectives' slots: 2 sets × workers × `slotLength` floats. */
+  slots: SharedArrayBuffer;
+  slotLength: number;
 }
 
-/** A replica's parameters and Adam state, as plain arrays in parameter order. */
+/** The whole model's parameters and Adam state, as plain arrays in parameter order. */
 export interface ReplicaState {
   /** The model's parameters, in `CategoricalVae.parameters()` order. */
   parameters: Float32Array[];
@@ -39,31 +39,23 @@ export interface ReplicaState {
 export type ToWorker =
   | {
       kind: 'step';
-      /** This worker's rows of the batch, [rows × inputSize]. */
+      /** The whole batch, [rows × inputSize]. */
       images: Float32Array;
-      /** Index of its first row in the batch, and the batch's rows. */
-      start: number;
-      total: number;
+      rows: number;
       step: number;
       temperature: number;
+      /** Larger slots for the collectives, when the batch outgrew the old ones. */
+      slots?: { buffer: SharedArrayBuffer; slotLength: number };
     }
-  | { kind: 'readParameters' }
-  | { kind: 'readMoments' }
-  | {
-      kind: 'writeState';
-      /** All parameters. */
-      parameters: Float32Array[];
-      /** The moments of the tensors this worker updates (its shard), first then second. */
-      moments: Float32Array[];
-      adamStep: number;
-    };
+  | { kind: 'readState' }
+  /** This worker's columns of every parameter and moment, in {@link ReplicaState} order. */
+  | { kind: 'writeState'; state: ReplicaState };
 
 /** Messages from a worker to the pool: one reply per request, 'ready' once at the start. */
 export type FromWorker =
   | { kind: 'ready' }
   | { kind: 'stepped'; loss: number }
-  | { kind: 'parameters'; parameters: Float32Array[] }
-  /** The moments of the tensors this worker updates (`shard`), first then second, and Adam's step. */
-  | { kind: 'moments'; shard: number[]; moments: Float32Array[]; adamStep: number }
+  /** This worker's columns of every parameter and moment. */
+  | { kind: 'state'; state: ReplicaState }
   | { kind: 'written' }
   | { kind: 'error'; message: string; stack?: string; peer: boolean };

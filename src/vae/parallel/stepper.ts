@@ -1,6 +1,6 @@
 import { type ParallelTrainingOptions, ParallelTrainingPool } from './pool.js';
 
-/** Data-parallel training steps on worker threads, one call per step; see {@link createParallelStepper}. */
+/** Training steps on worker threads, one call per step; see {@link createParallelStepper}. */
 export interface ParallelStepper {
   /** Worker threads. */
   readonly workers: number;
@@ -14,10 +14,10 @@ export interface ParallelStepper {
 }
 
 /**
- * Starts `workers` threads, each with a replica of the categorical VAE (initial weights from
- * `seed`, as `VaeTrainer` makes them) and Adam, for benchmarks and custom training loops (Node only).
- * Every step splits the batch into contiguous parts, one per worker, and sums the workers' gradients
- * in worker order, so it trains like one thread up to float rounding.
+ * Starts `workers` threads that train the categorical VAE together (initial weights from `seed`,
+ * as `VaeTrainer` makes them; Adam), for benchmarks and custom training loops (Node only). Each
+ * worker owns a share of every layer's units and the workers join their parts at every layer (see
+ * {@link ParallelTrainingPool}), so it trains like one thread up to float rounding.
  *
  * @throws {@link ArgumentError} for a bad option, e.g. `workers` outside [1, 16].
  * @example

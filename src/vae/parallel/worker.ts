@@ -17,22 +17,21 @@ if (port === null) throw new Error('vae/parallel/worker is the entry point of a 
 function answer(replica: Replica, message: ToWorker): FromWorker {
   switch (message.kind) {
     case 'step': {
-      const { images, start, total, step, temperature } = message;
-      return { kind: 'stepped', loss: replica.step(images, start, total, step, temperature) };
+      const { images, rows, step, temperature, slots } = message;
+      if (slots) replica.useSlots(slots.buffer, slots.slotLength);
+      return { kind: 'stepped', loss: replica.step(images, rows, step, temperature) };
     }
-    case 'readParameters':
-      return { kind: 'parameters', parameters: replica.readParameters() };
-    case 'readMoments':
-      return { kind: 'moments', shard: replica.shard, ...replica.readMoments() };
+    case 'readState':
+      return { kind: 'state', state: replica.readState() };
     case 'writeState':
-      replica.writeState(message.parameters, message.moments, message.adamStep);
+      replica.writeState(message.state);
       return { kind: 'written' };
   }
 }
 
 function failure(error: unknown): FromWorker {
   const peer = error instanceof PeerFailure;
-  // Release the other workers from the barrier: this one will not arrive.
+  // Release the other workers from their barriers: this one will not arrive.
   if (!peer) signalFailure(control);
   const { message, stack } = error instanceof Error ? error : { message: String(error), stack: undefined };
   return { kind: 'error', message, stack, peer };
