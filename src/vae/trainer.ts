@@ -14,7 +14,7 @@ import { discreteNegativeElbo } from './evaluate.js';
 import { CategoricalVae } from './model.js';
 import { negativeElbo } from './objective.js';
 import { ParallelTrainingPool } from './parallel/pool.js';
-import type { ReplicaState } from './parallel/protocol.js';
+import type { TrainingState } from './parallel/protocol.js';
 import { RunFolder, type StepMetrics } from './runFolder.js';
 
 /** What a checkpoint records besides the arrays. */
@@ -291,7 +291,7 @@ export class VaeTrainer {
     return pool;
   }
 
-  private ownState(): ReplicaState {
+  private ownState(): TrainingState {
     const copy = (tensor: tf.Tensor) => (tensor.dataSync() as Float32Array).slice();
     return {
       parameters: this.model.parameters().map(copy),

@@ -1,11 +1,10 @@
-import type { Worker } from 'node:worker_threads';
 import { activeBackend, isBackendInitialized } from '../../backend.js';
 import { fusedKernelsActive } from '../../kernels/register.js';
 import { ArgumentError, checkPositiveNumber } from '../../validate.js';
 import { checkWorkers, checkWorkersFitShape, DEFAULT_TRAIN_CONFIG } from '../config.js';
 import { checkVaeShape, DEFAULT_VAE_SHAPE, type VaeShape } from '../model.js';
 import type { KlKind } from '../objective.js';
-import { CONTROL_WORDS, signalFailure } from './barrier.js';
+import { CONTROL_WORDS } from './barrier.js';
 import {
   joinColumns,
   parameterMatrices,
@@ -14,8 +13,8 @@ import {
   takeColumns,
   widestLayer,
 } from './partition.js';
-import type { FromWorker, ReplicaSetup, ReplicaState, ToWorker } from './protocol.js';
-import { spawnWorker } from './spawn.js';
+import type { TrainingState, WorkerSetup } from './protocol.js';
+import { WorkerGroup } from './workerGroup.js';
 
 /** What a {@link ParallelTrainingPool} trains: the model, its seed and the objective. */
 export interface ParallelTrainingOptions {
@@ -40,24 +39,6 @@ export interface ParallelTrainingOptions {
 
 /** Rows of a batch the collectives' first slots hold; a larger batch gets larger slots. */
 const INITIAL_ROWS = 100;
-
-type Reply = Exclude<FromWorker, { kind: 'error' }>;
-
-interface Pending {
-  resolve: (reply: Reply) => void;
-  reject: (error: Error) => void;
-}
-
-/** An error a worker reported; `peer` when it only stopped because another worker failed. */
-class WorkerError extends Error {
-  constructor(
-    message: string,
-    readonly peer: boolean,
-  ) {
-    super(message);
-    this.name = 'WorkerError';
-  }
-}
 
 function checkOptions(options: ParallelTrainingOptions): Required<ParallelTrainingOptions> {
   checkWorkers(options.workers);
@@ -102,53 +83,36 @@ export class ParallelTrainingPool {
   readonly workers: number;
   /** The model's shape. */
   readonly shape: VaeShape;
-  private readonly threads: Worker[];
-  private readonly pending: Pending[][];
-  private readonly control: Int32Array;
+  private readonly group: WorkerGroup;
   private slotLength: number;
-  private failure: Error | undefined;
-  private busy = false;
-  private disposed = false;
-  private live: number;
 
   private constructor(options: Required<ParallelTrainingOptions>) {
     this.workers = options.workers;
     this.shape = options.shape;
     const control = new SharedArrayBuffer(CONTROL_WORDS * 4);
-    this.control = new Int32Array(control);
     this.slotLength = INITIAL_ROWS * widestLayer(this.shape);
     const slots = this.newSlots(this.slotLength);
     const backend = isBackendInitialized() ? activeBackend() : '';
     const fusedKernels = isBackendInitialized() ? fusedKernelsActive() : true;
-    this.pending = Array.from({ length: this.workers }, () => []);
-    this.threads = Array.from({ length: this.workers }, (_, index) => {
-      const { slotLength } = this;
-      const setup: ReplicaSetup = { ...options, index, backend, fusedKernels, control, slots, slotLength };
-      const thread = spawnWorker(setup);
-      thread.on('message', (reply: FromWorker) => this.receive(index, reply));
-      thread.on('error', (error) =>
-        this.fail(new Error(`training worker ${index} failed: ${error.message}`)),
-      );
-      thread.on('exit', (code) => {
-        this.live -= 1;
-        if (!this.disposed) this.fail(new Error(`training worker ${index} exited with code ${code}`));
-      });
-      return thread;
-    });
-    this.live = this.workers;
+    const { slotLength } = this;
+    const setups = Array.from(
+      { length: this.workers },
+      (_, index): WorkerSetup => ({ ...options, index, backend, fusedKernels, control, slots, slotLength }),
+    );
+    this.group = new WorkerGroup(setups, new Int32Array(control));
   }
 
   /**
    * Starts `options.workers` threads, each on the main thread's TF.js backend with its fused-kernel
-   * setting, and waits until every replica is built (initial weights from the seed, Adam's state
-   * zero).
+   * setting, and waits until every worker has built its part of the model (initial weights from
+   * the seed, Adam's state zero).
    *
-   * @throws {@link ArgumentError} for a bad option, naming it and its range.
+   * @throws `ArgumentError` (from the main entry point) for a bad option, naming it and its range.
    */
   static async start(options: ParallelTrainingOptions): Promise<ParallelTrainingPool> {
     const pool = new ParallelTrainingPool(checkOptions(options));
     try {
-      await Promise.all(pool.threads.map((_, index) => pool.expect(index)));
+      await pool.group.ready();
     } catch (error) {
       await pool.dispose();
       throw error;
@@ -158,7 +122,7 @@ export class ParallelTrainingPool {
 
   /** Threads that have not exited yet. */
   get liveWorkers(): number {
-    return this.live;
+    return this.group.live;
   }
 
   /**
@@ -184,12 +148,12 @@ export class ParallelTrainingPool {
     const needed = batchSize * widestLayer(this.shape);
     const slots =
       needed > this.slotLength ? { buffer: this.newSlots(needed), slotLength: needed } : undefined;
-    const replies = await this.exchange(() => {
+    const replies = await this.group.request(() => {
       const copy = images.slice();
       return [{ kind: 'step', images: copy, rows: batchSize, step, temperature, slots }, [copy.buffer]];
     });
     if (slots) this.slotLength = slots.slotLength;
-    const losses = replies.map((reply) => (reply?.kind === 'stepped' ? reply.loss : Number.NaN));
+    const losses = replies.map((reply) => (reply.kind === 'stepped' ? reply.loss : Number.NaN));
     if (losses.some((loss) => !Object.is(loss, losses[0]))) {
       // Every worker computes the same loss from the same activations; anything else is a bug.
       throw new Error(`the training workers disagree on the loss: ${losses.join(', ')}`);
@@ -198,14 +162,14 @@ export class ParallelTrainingPool {
   }
 
   /** The whole model's parameters and Adam state, joined from the workers' columns. */
-  async readState(): Promise<ReplicaState> {
-    const replies = await this.exchange(() => [{ kind: 'readState' }]);
+  async readState(): Promise<TrainingState> {
+    const replies = await this.group.request(() => [{ kind: 'readState' }]);
     const parts = replies.map((reply) => {
-      if (reply?.kind !== 'state') throw new Error('a training worker sent no state');
+      if (reply.kind !== 'state') throw new Error('a training worker sent no state');
       return reply.state;
     });
     const matrices = parameterMatrices(this.shape);
-    const join = (pick: (state: ReplicaState) => Float32Array[]) =>
+    const join = (pick: (state: TrainingState) => Float32Array[]) =>
       matrices.map(({ rows, units }, i) =>
         joinColumns(
           parts.map((part) => pick(part)[i]),
@@ -225,7 +189,7 @@ export class ParallelTrainingPool {
   }
 
   /** Sets the whole model's parameters and Adam state (e.g. from a checkpoint), each worker its columns. */
-  async writeState(state: ReplicaState): Promise<void> {
+  async writeState(state: TrainingState): Promise<void> {
     const matrices = parameterMatrices(this.shape);
     const count = matrices.length;
     // The parameters, then the first and the second moments, each in parameter order.
@@ -237,12 +201,12 @@ export class ParallelTrainingPool {
         `must hold ${count} parameters and ${2 * count} moments of the model's sizes [${sizes.slice(0, count)}]`,
       );
     }
-    await this.exchange((index) => {
+    await this.group.request((index) => {
       const take = (values: Float32Array, i: number) => {
         const { rows, units } = matrices[i % count];
         return takeColumns(values, rows, units, this.columnsOf(units)[index]);
       };
-      const part: ReplicaState = {
+      const part: TrainingState = {
         parameters: state.parameters.map((values, i) => take(values, i)),
         moments: state.moments.map((values, i) => take(values, i)),
         adamStep: state.adamStep,
@@ -252,47 +216,8 @@ export class ParallelTrainingPool {
   }
 
   /** Terminates the threads (idempotent); the pool cannot be used afterwards. */
-  async dispose(): Promise<void> {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.rejectPending(new Error('the training pool was disposed'));
-    await Promise.all(this.threads.map((thread) => thread.terminate()));
-  }
-
-  /**
-   * Sends each worker the message `compose` gives it (none for `undefined`) and waits for all
-   * replies. A failure anywhere fails the pool and throws the failing worker's own error.
-   */
-  private async exchange(
-    compose: (index: number) => [ToWorker, ArrayBuffer[]?] | undefined,
-  ): Promise<(Reply | undefined)[]> {
-    if (this.disposed) throw new Error('the training pool was disposed');
-    if (this.failure) throw this.failure;
-    if (this.busy) throw new Error('the training pool runs one call at a time; await the previous one');
-    this.busy = true;
-    try {
-      const settled = await Promise.allSettled(
-        this.threads.map((thread, index) => {
-          const composed = compose(index);
-          if (composed === undefined) return Promise.resolve(undefined);
-          const [message, transfer] = composed;
-          const reply = this.expect(index);
-          thread.postMessage(message, transfer ?? []);
-          return reply;
-        }),
-      );
-      const errors = settled.flatMap((result) =>
-        result.status === 'rejected' ? [result.reason as Error] : [],
-      );
-      if (errors.length > 0) {
-        const cause = errors.find((error) => !(error instanceof WorkerError && error.peer)) ?? errors[0];
-        this.fail(cause);
-        throw cause;
-      }
-      return settled.map((result) => (result.status === 'fulfilled' ? result.value : undefined));
-    } finally {
-      this.busy = false;
-    }
+  dispose(): Promise<void> {
+    return this.group.dispose();
   }
 
   private columnsOf(units: number): Range[] {
@@ -301,34 +226,5 @@ export class ParallelTrainingPool {
 
   private newSlots(slotLength: number): SharedArrayBuffer {
     return new SharedArrayBuffer(2 * this.workers * slotLength * 4);
-  }
-
-  private expect(index: number): Promise<Reply> {
-    return new Promise((resolve, reject) => this.pending[index].push({ resolve, reject }));
-  }
-
-  private receive(index: number, reply: FromWorker): void {
-    const waiting = this.pending[index].shift();
-    if (waiting === undefined) return;
-    if (reply.kind === 'error') {
-      const error = new WorkerError(`training worker ${index}: ${reply.message}`, reply.peer);
-      if (reply.stack) error.stack = reply.stack;
-      waiting.reject(error);
-    } else {
-      waiting.resolve(reply);
-    }
-  }
-
-  /** Marks the pool failed, releases workers blocked in the barrier, rejects what waits. */
-  private fail(error: Error): void {
-    if (this.failure === undefined) this.failure = error;
-    signalFailure(this.control);
-    this.rejectPending(error);
-  }
-
-  private rejectPending(error: Error): void {
-    for (const queue of this.pending) {
-      for (const waiting of queue.splice(0)) waiting.reject(error);
-    }
   }
 }

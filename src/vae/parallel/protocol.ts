@@ -2,7 +2,7 @@ import type { VaeShape } from '../model.js';
 import type { KlKind } from '../objective.js';
 
 /** What every worker is built from; sent once as its `workerData`. */
-export interface ReplicaSetup {
+export interface WorkerSetup {
   /** This worker's index, 0 … workers − 1. */
   index: number;
   workers: number;
@@ -25,8 +25,11 @@ export interface ReplicaSetup {
   slotLength: number;
 }
 
-/** The whole model's parameters and Adam state, as plain arrays in parameter order. */
-export interface ReplicaState {
+/**
+ * Parameters and Adam state as plain arrays in parameter order: the whole model's (what the pool
+ * reads and writes), or one worker's columns of each (what the messages carry).
+ */
+export interface TrainingState {
   /** The model's parameters, in `CategoricalVae.parameters()` order. */
   parameters: Float32Array[];
   /** Adam's moments in `Adam.moments()` order: the first moments, then the second moments. */
@@ -48,14 +51,14 @@ export type ToWorker =
       slots?: { buffer: SharedArrayBuffer; slotLength: number };
     }
   | { kind: 'readState' }
-  /** This worker's columns of every parameter and moment, in {@link ReplicaState} order. */
-  | { kind: 'writeState'; state: ReplicaState };
+  /** This worker's columns of every parameter and moment, in {@link TrainingState} order. */
+  | { kind: 'writeState'; state: TrainingState };
 
 /** Messages from a worker to the pool: one reply per request, 'ready' once at the start. */
 export type FromWorker =
   | { kind: 'ready' }
   | { kind: 'stepped'; loss: number }
   /** This worker's columns of every parameter and moment. */
-  | { kind: 'state'; state: ReplicaState }
+  | { kind: 'state'; state: TrainingState }
   | { kind: 'written' }
   | { kind: 'error'; message: string; stack?: string; peer: boolean };

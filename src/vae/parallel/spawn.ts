@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { ReplicaSetup } from './protocol.js';
+import type { WorkerSetup } from './protocol.js';
 
 /**
  * Starts a training worker on the entry point beside this module: worker.js when running from the
@@ -7,7 +7,7 @@ import type { ReplicaSetup } from './protocol.js';
  * `--import tsx` from a worker's `execArgv` to the worker's entry point, so for the sources a
  * one-line script registers tsx's loader in the worker first and then imports the entry point.
  */
-export function spawnWorker(setup: ReplicaSetup): Worker {
+export function spawnWorker(setup: WorkerSetup): Worker {
   const fromSources = new URL(import.meta.url).pathname.endsWith('.ts');
   const entry = new URL(fromSources ? './worker.ts' : './worker.js', import.meta.url);
   if (!fromSources) return new Worker(entry, { workerData: setup });

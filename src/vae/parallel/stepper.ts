@@ -19,7 +19,7 @@ export interface ParallelStepper {
  * worker owns a share of every layer's units and the workers join their parts at every layer (see
  * {@link ParallelTrainingPool}), so it trains like one thread up to float rounding.
  *
- * @throws {@link ArgumentError} for a bad option, e.g. `workers` outside [1, 16].
+ * @throws `ArgumentError` (from the main entry point) for a bad option, e.g. `workers` outside [1, 16].
  * @example
  * ```ts
  * const stepper = await createParallelStepper({ workers: 2, seed: 1, learningRate: 1e-3 });

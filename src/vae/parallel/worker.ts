@@ -1,30 +1,30 @@
 /**
  * The entry point of a training worker thread (Node only): starts the backend, builds its
- * {@link Replica} from `workerData` and answers the pool's requests one by one.
+ * {@link ShardTrainer} from `workerData` and answers the pool's requests one by one.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { type BackendName, initBackend } from '../../backend.js';
 import { useFusedKernels } from '../../kernels/register.js';
 import { PeerFailure, signalFailure } from './barrier.js';
-import type { FromWorker, ReplicaSetup, ToWorker } from './protocol.js';
-import { Replica } from './replica.js';
+import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
+import { ShardTrainer } from './shardTrainer.js';
 
-const setup = workerData as ReplicaSetup;
+const setup = workerData as WorkerSetup;
 const control = new Int32Array(setup.control);
 const port = parentPort;
 if (port === null) throw new Error('vae/parallel/worker is the entry point of a worker thread');
 
-function answer(replica: Replica, message: ToWorker): FromWorker {
+function answer(trainer: ShardTrainer, message: ToWorker): FromWorker {
   switch (message.kind) {
     case 'step': {
       const { images, rows, step, temperature, slots } = message;
-      if (slots) replica.useSlots(slots.buffer, slots.slotLength);
-      return { kind: 'stepped', loss: replica.step(images, rows, step, temperature) };
+      if (slots) trainer.useSlots(slots.buffer, slots.slotLength);
+      return { kind: 'stepped', loss: trainer.step(images, rows, step, temperature) };
     }
     case 'readState':
-      return { kind: 'state', state: replica.readState() };
+      return { kind: 'state', state: trainer.readState() };
     case 'writeState':
-      replica.writeState(message.state);
+      trainer.writeState(message.state);
       return { kind: 'written' };
   }
 }
@@ -40,11 +40,11 @@ function failure(error: unknown): FromWorker {
 try {
   await initBackend(setup.backend === '' ? undefined : (setup.backend as BackendName));
   useFusedKernels(setup.fusedKernels);
-  const replica = new Replica(setup);
+  const trainer = new ShardTrainer(setup);
   port.on('message', (message: ToWorker) => {
     let reply: FromWorker;
     try {
-      reply = answer(replica, message);
+      reply = answer(trainer, message);
     } catch (error) {
       reply = failure(error);
     }

@@ -4,7 +4,7 @@ import { RandomGenerator } from '../../random/generator.js';
 import { tf } from '../../tf.js';
 import { negativeElbo } from '../objective.js';
 import { Collectives } from './collectives.js';
-import type { ReplicaSetup, ReplicaState } from './protocol.js';
+import type { TrainingState, WorkerSetup } from './protocol.js';
 import { ShardedVae } from './shardedVae.js';
 
 /**
@@ -12,7 +12,7 @@ import { ShardedVae } from './shardedVae.js';
  * and an Adam over them. A step computes the ELBO of the whole batch, as every worker does, with
  * the layers' collectives joining the workers' parts, then updates its own columns.
  */
-export class Replica {
+export class ShardTrainer {
   private readonly model: ShardedVae;
   private readonly parameters: tf.Variable[];
   private readonly adam: Adam;
@@ -20,7 +20,7 @@ export class Replica {
   private readonly collectives: Collectives;
   private readonly estimator: ConfiguredEstimator;
 
-  constructor(private readonly setup: ReplicaSetup) {
+  constructor(private readonly setup: WorkerSetup) {
     const control = new Int32Array(setup.control);
     this.collectives = new Collectives(setup.index, setup.workers, setup.slots, setup.slotLength, control);
     const seed = new RandomGenerator(setup.seed).foldIn(0);
@@ -60,7 +60,7 @@ export class Replica {
   }
 
   /** Copies of this worker's columns of every parameter and moment, and Adam's step. */
-  readState(): ReplicaState {
+  readState(): TrainingState {
     const copy = (tensor: tf.Tensor) => (tensor.dataSync() as Float32Array).slice();
     return {
       parameters: this.parameters.map(copy),
@@ -70,7 +70,7 @@ export class Replica {
   }
 
   /** Sets this worker's columns of every parameter and moment, and Adam's step. */
-  writeState(state: ReplicaState): void {
+  writeState(state: TrainingState): void {
     const targets = [...this.parameters, ...this.adam.moments()];
     const values = [...state.parameters, ...state.moments];
     if (values.length !== targets.length || values.some((array, i) => array.length !== targets[i].size)) {
