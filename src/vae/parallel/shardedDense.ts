@@ -48,7 +48,7 @@ export function shardedDense(
           const dLinear =
             layer.activation === 'relu' ? tf.mul(dyOwn, tf.cast(tf.greater(savedPart, 0), 'float32')) : dyOwn;
           const dInput = inputGradient
-            ? collectives.allReduceSum(tf.matMul(dLinear, tf.transpose(savedKernel)))
+            ? collectives.allReduceSum(tf.transpose(tf.matMul(savedKernel, tf.transpose(dLinear))))
             : tf.zerosLike(savedInput);
           return [dInput, tf.matMul(tf.transpose(savedInput), dLinear), tf.sum(dLinear, 0)];
         }),
