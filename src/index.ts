@@ -50,7 +50,7 @@ export type { SampleGumbelOptions } from './ops/sampleGumbel.js';
 export { sampleGumbel } from './ops/sampleGumbel.js';
 export { stopGradient } from './ops/stopGradient.js';
 export { straightThrough } from './ops/straightThrough.js';
-export type { Seed } from './random/generator.js';
+export type { PhiloxStream, Seed } from './random/generator.js';
 export { RandomGenerator, setGlobalSeed } from './random/generator.js';
 export {
   gumbelArray,
