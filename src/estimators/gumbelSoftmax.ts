@@ -22,11 +22,23 @@ export function gumbelSoftmax(
   loss: DownstreamLoss,
   options: TemperatureOptions = {},
 ): Estimate {
+  return relaxedSampleEstimate(logits, loss, options, false);
+}
+
+/**
+ * f at one Gumbel-softmax draw: the soft sample, or with `hard` its straight-through one-hot (only
+ * the view asked for is built). Shared by {@link gumbelSoftmax} and `straightThroughGumbel`.
+ */
+export function relaxedSampleEstimate(
+  logits: Tensor,
+  loss: DownstreamLoss,
+  options: TemperatureOptions,
+  hard: boolean,
+): Estimate {
   const temperature = temperatureOption(options.temperature);
   return tf.tidy(() => {
     const prepared = prepareEstimatorLogits(logits, options);
-    // the soft view alone: the fused kernel then skips the one-hot
-    const soft = gumbelSoftmaxOp(prepared, { temperature, seed: options.seed, validateArgs: false });
-    return { sample: soft, loss: callLoss(loss, soft, prepared.shape) };
+    const sample = gumbelSoftmaxOp(prepared, { temperature, hard, seed: options.seed, validateArgs: false });
+    return { sample, loss: callLoss(loss, sample, prepared.shape) };
   });
 }

@@ -1,8 +1,6 @@
-import { gumbelSoftmaxSample } from '../ops/gumbelSoftmax.js';
 import type { Tensor } from '../tf.js';
-import { tf } from '../tf.js';
 import type { DownstreamLoss, Estimate, TemperatureOptions } from './estimator.js';
-import { callLoss, prepareEstimatorLogits, temperatureOption } from './shared.js';
+import { relaxedSampleEstimate } from './gumbelSoftmax.js';
 
 /**
  * Straight-through Gumbel-softmax (Jang et al. 2017): the forward value is the exact one-hot of
@@ -22,10 +20,5 @@ export function straightThroughGumbel(
   loss: DownstreamLoss,
   options: TemperatureOptions = {},
 ): Estimate {
-  const temperature = temperatureOption(options.temperature);
-  return tf.tidy(() => {
-    const prepared = prepareEstimatorLogits(logits, options);
-    const { hard } = gumbelSoftmaxSample(prepared, { temperature, seed: options.seed, validateArgs: false });
-    return { sample: hard, loss: callLoss(loss, hard, prepared.shape) };
-  });
+  return relaxedSampleEstimate(logits, loss, options, true);
 }
