@@ -1,4 +1,5 @@
 import type { DataType, TensorInfo } from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 import { instantiateOn, type KernelExports, ScratchKernels } from './module.js';
 
 /** What the kernels need of TF.js's wasm backend (typed structurally: core code imports no backend). */
@@ -45,10 +46,6 @@ export function wasmBackendKernels(backend: object): KernelExports | null {
   return boundToWasmBackend.get(backend) ?? null;
 }
 
-function sizeOf(shape: number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
 /**
  * Prepares a kernel call on `backendName`'s memory. On wasm the outputs are allocated by the
  * backend and the kernels work directly on its heap (no copies); on cpu the inputs are copied into
@@ -66,14 +63,16 @@ export function beginKernelCall(
     const wasm = backend as WasmBackendLike;
     const infos = outputs.map((o) => wasm.makeOutput(o.shape, o.dtype));
     const offset = (info: TensorInfo | undefined) =>
-      info && sizeOf(info.shape) > 0 ? (wasm.dataIdMap.get(info.dataId)?.memoryOffset ?? 0) : 0;
+      info && tf.util.sizeFromShape(info.shape) > 0
+        ? (wasm.dataIdMap.get(info.dataId)?.memoryOffset ?? 0)
+        : 0;
     return { exports, inputs: inputs.map(offset), outputs: infos.map(offset), finish: () => infos };
   }
   const scratch = ScratchKernels.get();
   if (!scratch) throw new Error('the gumbel-softmax kernels need WebAssembly');
   const cpu = backend as CpuBackendLike;
-  const inputSizes = inputs.map((info) => (info ? sizeOf(info.shape) : 0));
-  const outputSizes = outputs.map((o) => sizeOf(o.shape));
+  const inputSizes = inputs.map((info) => (info ? tf.util.sizeFromShape(info.shape) : 0));
+  const outputSizes = outputs.map((o) => tf.util.sizeFromShape(o.shape));
   const offsets = scratch.reserve([...inputSizes, ...outputSizes].map((n) => n * 4));
   inputs.forEach((info, i) => {
     if (info) scratch.floats(offsets[i], inputSizes[i]).set(cpu.readSync(info.dataId));

@@ -132,7 +132,7 @@ function fusedAdam(backendName: string): KernelConfig['kernelFunc'] {
       call.outputs[0],
       call.outputs[1],
       call.outputs[2],
-      shape.reduce((x, y) => x * y, 1),
+      tf.util.sizeFromShape(shape),
       a.beta1 as number,
       a.oneMinusBeta1 as number,
       a.beta2 as number,
@@ -168,7 +168,7 @@ function rowKernel(
     const named = inputs as Record<string, TensorInfo>;
     const shape = named[shapeFrom].shape;
     const length = shape[shape.length - 1] ?? 1;
-    const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+    const rows = tf.util.sizeFromShape(shape.slice(0, -1));
     const outputShape = reduces ? shape.slice(0, -1) : shape;
     const call = beginKernelCall(
       backendName,
@@ -201,7 +201,7 @@ function fusedExpConcreteGrad(backendName: string): KernelConfig['kernelFunc'] {
     const { dy, logProbs, x } = inputs as Record<string, TensorInfo>;
     const shape = x.shape;
     const k = shape[shape.length - 1];
-    const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+    const rows = tf.util.sizeFromShape(shape.slice(0, -1));
     const spec = { shape, dtype: 'float32' as const };
     const call = beginKernelCall(backendName, backend, [dy, logProbs, x], [spec, spec]);
     if (rows * k > 0) {

@@ -1,18 +1,7 @@
 import { FUSED_EXP_CONCRETE, FUSED_EXP_CONCRETE_GRAD } from '../kernels/register.js';
+import { lgamma } from '../math/lgamma.js';
 import type { Tensor } from '../tf.js';
 import { tf } from '../tf.js';
-
-/** log Γ(n) = log (n − 1)! for n = 0..k (Γ(0) = ∞), summed in double. */
-function logGammaTable(k: number): Float32Array {
-  const table = new Float32Array(k + 1);
-  table[0] = Number.POSITIVE_INFINITY;
-  let logFactorial = 0; // log (n − 1)!
-  for (let n = 1; n <= k; n++) {
-    table[n] = logFactorial;
-    logFactorial += Math.log(n);
-  }
-  return table;
-}
 
 /**
  * The ExpConcrete log-density of log-space points `logSample` under `logProbs` (masked categories
@@ -23,7 +12,10 @@ export function fusedExpConcreteLogDensity(logProbs: Tensor, logSample: Tensor, 
   return tf.tidy(() => {
     const shape = tf.broadcast_util.assertAndGetBroadcastShape(logProbs.shape, logSample.shape);
     const widen = (t: Tensor) => (tf.util.arraysEqual(t.shape, shape) ? t : tf.broadcastTo(t, shape));
-    const logGamma = tf.tensor1d(logGammaTable(shape[shape.length - 1]));
+    // log Γ(n) for each possible count n = 0..K of unmasked categories (Γ(0) = ∞ is never used)
+    const logGamma = tf.tensor1d(
+      Float32Array.from({ length: shape[shape.length - 1] + 1 }, (_, n) => lgamma(n)),
+    );
     const attrs = { temperature };
     return tf.customGrad((lp, x, save) => {
       const [value] = tf

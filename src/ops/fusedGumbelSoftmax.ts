@@ -14,10 +14,6 @@ export interface FusedSample {
   hard?: Tensor;
 }
 
-function product(values: number[]): number {
-  return values.reduce((a, b) => a * b, 1);
-}
-
 /**
  * Gumbel-softmax through the fused cpu/wasm kernel: noise (drawn inside the kernel from
  * `noise`'s stream, or given as a tensor), softmax((logits + g)/τ), the argmax and its one-hot in
@@ -36,9 +32,9 @@ export function fusedGumbelSoftmaxSample(
   const [positionLow, positionHigh] = positionWords(stream?.position ?? 0);
   const layout = {
     axis,
-    outer: product(shape.slice(0, axis)),
+    outer: tf.util.sizeFromShape(shape.slice(0, axis)),
     categories: shape[axis],
-    inner: product(shape.slice(axis + 1)),
+    inner: tf.util.sizeFromShape(shape.slice(axis + 1)),
   };
   const numberTemperature = typeof temperature === 'number';
   const forwardAttrs = {
