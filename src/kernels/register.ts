@@ -40,10 +40,6 @@ export function fusedKernelsActive(): boolean {
 
 type Attrs = NamedAttrMap & Record<string, number | boolean>;
 
-function shapeOf(info: TensorInfo): number[] {
-  return info.shape;
-}
-
 /**
  * Inputs: logits, and optionally noise (Gumbel, the logits' shape) and temperature (broadcast to
  * the logits' shape). Outputs: soft, index (int32, the category axis removed), then the one-hot if
@@ -53,7 +49,7 @@ function fusedGumbelSoftmax(backendName: string): KernelConfig['kernelFunc'] {
   return ({ inputs, backend, attrs }) => {
     const { logits, noise, temperature } = inputs as Record<string, TensorInfo | undefined>;
     const a = attrs as Attrs;
-    const shape = shapeOf(logits as TensorInfo);
+    const shape = (logits as TensorInfo).shape;
     const indexShape = shape.filter((_, i) => i !== (a.axis as number));
     const outputs = [
       { shape, dtype: 'float32' as const },
@@ -91,7 +87,7 @@ function fusedGumbelSoftmaxGrad(backendName: string): KernelConfig['kernelFunc']
   return ({ inputs, backend, attrs }) => {
     const { dy, soft, scores, temperature } = inputs as Record<string, TensorInfo | undefined>;
     const a = attrs as Attrs;
-    const shape = shapeOf(soft as TensorInfo);
+    const shape = (soft as TensorInfo).shape;
     const outputs = [{ shape, dtype: 'float32' as const }];
     if (a.withTemperature) outputs.push({ shape, dtype: 'float32' as const });
     const call = beginKernelCall(backendName, backend, [dy, soft, scores, temperature], outputs);
@@ -116,7 +112,7 @@ function fusedAdam(backendName: string): KernelConfig['kernelFunc'] {
   return ({ inputs, backend, attrs }) => {
     const { parameter, gradient, first, second } = inputs as Record<string, TensorInfo>;
     const a = attrs as Attrs;
-    const shape = shapeOf(parameter);
+    const shape = parameter.shape;
     const spec = { shape, dtype: 'float32' as const };
     const call = beginKernelCall(
       backendName,
