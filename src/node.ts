@@ -8,8 +8,10 @@
 export * from './data/index.js';
 export type { CheckpointContents, NamedArray } from './runs/checkpointFormat.js';
 export { CheckpointError, decodeCheckpoint, encodeCheckpoint } from './runs/checkpointFormat.js';
+export type { LockOwner } from './runs/lock.js';
+export { LOCK_FILE, RunLock, RunLockedError } from './runs/lock.js';
 export type { StepMetrics } from './runs/runFolder.js';
-export { RUN_FILES, RunFolder } from './runs/runFolder.js';
+export { RUN_FILES, RunFolder, RunWriteError } from './runs/runFolder.js';
 export type { TrainConfig } from './vae/config.js';
 export { checkTrainConfig, DEFAULT_TRAIN_CONFIG, MAX_WORKERS } from './vae/config.js';
 export type { RunSummary } from './vae/finish.js';

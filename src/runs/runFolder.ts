@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomicSync } from '../viz/writeFileAtomic.js';
+import { UNFINISHED_WRITE, writeFileAtomicSync } from '../viz/writeFileAtomic.js';
 import {
   type CheckpointContents,
   CheckpointError,
@@ -19,6 +19,9 @@ export const RUN_FILES = {
   reconstructions: 'reconstructions.png',
   curves: 'curves.png',
 } as const;
+
+/** The files written atomically (through a temporary file beside them) in a run folder. */
+const ATOMIC_FILES = new Set<string>([...Object.values(RUN_FILES), 'model.json', 'weights.bin']);
 
 /** One line of `metrics.jsonl`. */
 export interface StepMetrics {
@@ -65,7 +68,19 @@ export class RunFolder {
   static openForWriting(path: string): RunFolder {
     const folder = new RunFolder(path);
     folder.lock = RunLock.acquire(path);
+    folder.removeUnfinishedWrites();
     return folder;
+  }
+
+  /**
+   * Removes the temporary files of atomic writes that a killed process left behind
+   * (`checkpoint.bin.<hex>.tmp`). Only safe under the lock.
+   */
+  private removeUnfinishedWrites(): void {
+    for (const name of readdirSync(this.path)) {
+      const target = UNFINISHED_WRITE.exec(name)?.[1];
+      if (target && ATOMIC_FILES.has(target)) rmSync(this.file(name), { force: true });
+    }
   }
 
   /** Gives the folder's lock back (if this object holds it). Safe to call twice. */

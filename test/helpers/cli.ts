@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 
 /** The repository root, where the CLI tests run `gumbel`. */
 export const repositoryRoot = new URL('../../', import.meta.url).pathname;
@@ -19,4 +19,44 @@ export function gumbel(...args: string[]): CliResult {
     timeout: 120_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A `gumbel` process started in the background, with its output collected as it comes. */
+export interface RunningGumbel {
+  child: ChildProcessWithoutNullStreams;
+  /** stdout and stderr so far. */
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Resolves when the process has exited. */
+  exited: Promise<CliResult>;
+}
+
+/** Starts `gumbel` from the sources (through tsx) on wasm without waiting for it. */
+export function startGumbel(...args: string[]): RunningGumbel {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    cwd: repositoryRoot,
+    env: { ...process.env, GUMBEL_BACKEND: 'wasm' },
+  });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.on('data', (chunk) => {
+    output.stdout += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    output.stderr += chunk;
+  });
+  const exited = new Promise<CliResult>((resolve) =>
+    child.on('close', (status, signal) =>
+      resolve({ status: status ?? (signal ? -1 : null), stdout: output.stdout, stderr: output.stderr }),
+    ),
+  );
+  return {
+    child,
+    get stdout() {
+      return output.stdout;
+    },
+    get stderr() {
+      return output.stderr;
+    },
+    exited,
+  };
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   mkdirSync,
@@ -90,6 +91,29 @@ describe('writeFileAtomic', () => {
     // A missing folder is not created.
     await expect(writeFileAtomic(join(folder, 'missing', 'file.txt'), 'data')).rejects.toThrow(/ENOENT/);
     expect(readdirSync(folder)).toEqual(['occupied']);
+  });
+
+  it('a write cut short (file-size limit, as a full disk does) fails and leaves the old file whole', () => {
+    const folder = newFolder();
+    const path = join(folder, 'checkpoint.bin');
+    writeFileSync(path, 'the previous checkpoint');
+    // Under `ulimit -f 64` (KiB) the kernel writes the first 64 KiB of 256 KiB, then refuses (EFBIG);
+    // a writer that ignores the short count renames a truncated file into place.
+    const script = [
+      `import { writeFileAtomicSync } from ${JSON.stringify(new URL('../../src/viz/writeFileAtomic.ts', import.meta.url).pathname)};`,
+      `try { writeFileAtomicSync(${JSON.stringify(path)}, new Uint8Array(1 << 18)); console.log('written'); }`,
+      `catch (error) { console.log(error.code); }`,
+    ].join('\n');
+    const child = spawnSync(
+      'bash',
+      ['-c', 'ulimit -f 64; exec "$0" --import tsx --input-type=module -e "$1"', process.execPath, script],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(child.stdout.trim()).toBe('EFBIG');
+    expect(readFileSync(path, 'utf8')).toBe('the previous checkpoint');
+    expect(readdirSync(folder)).toEqual(['checkpoint.bin']);
   });
 
   it('rejects a bad path or data, naming the argument', () => {
