@@ -11,7 +11,7 @@ export function normalDensity(x: number): number {
 
 /**
  * Standard normal CDF by Marsaglia's series (J. Stat. Softw. 2004): Φ(x) = ½ + φ(x)·(x + x³/3 +
- * x⁵/(3·5) + …), accurate to ~1e-15 for |x| ≤ 8; 0 or 1 beyond ±38.
+ * x⁵/(3·5) + …), absolute error ~1e-15 (by cancellation, not relative in the far tails).
  */
 export function normalCdf(x: number): number {
   if (x < -38) return 0;
