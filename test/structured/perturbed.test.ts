@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { argmaxSolver, perturbed, type Solver, shortestPathSolver, tf } from '../../src/index.js';
+import {
+  argmaxSolver,
+  perturbed,
+  RandomGenerator,
+  rankingSolver,
+  type Solver,
+  shortestPathSolver,
+  tf,
+} from '../../src/index.js';
 import type { Tensor } from '../../src/tf.js';
 import { expectOnlyReturnedTensors, takeValues } from '../helpers/leaks.js';
 import { chiSquareTest, softmaxOf } from '../helpers/stats.js';
@@ -195,6 +203,19 @@ describe('perturbed: shapes, masks, custom solvers, leaks', () => {
   it('the same integer seed gives the same estimate; a generator advances', () => {
     const f = perturbed(argmaxSolver, { samples: 50, seed: 9 });
     expect(takeValues(f([0, 0, 0]))).toEqual(takeValues(f([0, 0, 0])));
+    const g = perturbed(argmaxSolver, { samples: 50, seed: new RandomGenerator(9) });
+    const first = takeValues(g([0, 0, 0]));
+    expect(first).toEqual(takeValues(f([0, 0, 0]))); // the same stream
+    expect(takeValues(g([0, 0, 0]))).not.toEqual(first); // advanced
+  });
+
+  it('perturbed ranks: a convex combination of permutations of 0…n−1, hard ranks as σ → 0', () => {
+    const theta = [0.3, -1, 2, 0.1, 0.5];
+    const soft = takeValues(perturbed(rankingSolver, { sigma: 1, samples: 500, seed: 2 })(theta));
+    expect(soft.reduce((a, b) => a + b, 0)).toBeCloseTo(10, 4);
+    expect(soft.every((r) => r >= 0 && r <= 4)).toBe(true);
+    const sharp = takeValues(perturbed(rankingSolver, { sigma: 1e-4, samples: 50, seed: 2 })(theta));
+    expect(sharp).toEqual([2, 0, 4, 1, 3]);
   });
 
   it('leaks nothing, forward or backward', () => {
