@@ -7,6 +7,7 @@ import { tf } from '../../src/tf.js';
 import { gumbel } from '../helpers/cli.js';
 import { softmaxOf } from '../helpers/stats.js';
 import { normalArgmaxProbabilities, threeRouteExpectation, threeRouteGrid } from '../structured/exact.js';
+import { decodePng } from '../viz/png.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'gumbel-perturbed-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -54,6 +55,21 @@ describe('the perturbed-optimizer worked examples', () => {
     expect(report.samples).toBe(2000);
     expect(report.comparisons).toHaveLength(11);
     expect(readFileSync(join(out, 'table.md'), 'utf8')).toMatch(/softmax\(θ\/σ\)/);
+    const png = decodePng(readFileSync(join(out, 'shortest-path.png')));
+    expect([png.width, png.height]).toEqual([800, 500]);
+    // The sweep: a step for plain Dijkstra, exact curves from the tests' own quadrature.
+    const { sweep } = report;
+    expect(sweep.hard.slice(0, 10).every((v: number) => v === 1)).toBe(true);
+    expect(sweep.hard.slice(11).every((v: number) => v === 0)).toBe(true);
+    sweep.centreCosts.forEach((centre: number, i: number) => {
+      if (i % 5 !== 0) return;
+      const grid = threeRouteGrid(centre, [4.4, 4.4], [4.3, 4.8]);
+      expect(sweep.perturbed.normal.exact[i]).toBeCloseTo(threeRouteExpectation(grid, 0.5, 'normal')[4], 8);
+      const standardError = Math.sqrt(0.25 / sweep.samples);
+      expect(Math.abs(sweep.perturbed.gumbel.estimate[i] - sweep.perturbed.gumbel.exact[i])).toBeLessThan(
+        4.5 * standardError,
+      );
+    });
     const bad = gumbel('perturbed', '--samples', '0');
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toMatch(/'--samples <M>' argument '0' is invalid\. must be an integer >= 1/);
