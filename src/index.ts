@@ -65,6 +65,16 @@ export {
 export { philoxBlock } from './random/philox.js';
 export type { TemperatureSchedule } from './schedules/temperature.js';
 export { checkSchedule, DEFAULT_SCHEDULE, temperatureAt } from './schedules/temperature.js';
+export type { FenchelYoungOptions } from './structured/fenchelYoung.js';
+export { fenchelYoungLoss, perturbedMaximum } from './structured/fenchelYoung.js';
+export type { PerturbationNoise, PerturbedOptions } from './structured/perturbationNoise.js';
+export { PERTURBATION_NOISES } from './structured/perturbationNoise.js';
+export type { PerturbedFunction } from './structured/perturbed.js';
+export { perturbed } from './structured/perturbed.js';
+export { perturbedTopK } from './structured/perturbedTopK.js';
+export { gridShortestPath, shortestPathSolver } from './structured/shortestPath.js';
+export type { Solver } from './structured/solvers.js';
+export { argmaxSolver, rankingSolver, topKSolver } from './structured/solvers.js';
 export { tf } from './tf.js';
 export type { EvaluationOptions } from './vae/evaluate.js';
 export { discreteNegativeElbo, importanceWeightedNll } from './vae/evaluate.js';

@@ -39,4 +39,9 @@ describe('README', () => {
     const printed = await runExample('## Gradient estimators', 'estimators');
     expect(printed.join('\n')).toMatch(/reinmax.*\n.*gumbel-rao.*\n.*score-function/);
   });
+
+  it('perturbed-optimizer example runs as written', async () => {
+    const printed = await runExample('## Any solver: perturbed optimizers', 'perturbed');
+    expect(printed.join('\n')).toMatch(/perturbed argmax.*\n.*softmax.*\n.*y − ŷ/);
+  });
 });

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { activeBackend, type BackendName, initBackend } from '../backend.js';
 import { addModelCommands } from './evaluate.js';
 import { addLabCommand } from './lab.js';
+import { addPerturbedCommand } from './perturbed.js';
 import { addTrainCommand } from './train.js';
 
 /** The `gumbel` command line: thin, it calls the library. */
@@ -21,6 +22,7 @@ async function main(argv: string[]): Promise<void> {
   addTrainCommand(program);
   addModelCommands(program);
   addLabCommand(program);
+  addPerturbedCommand(program);
   await program.parseAsync(argv);
 }
 
