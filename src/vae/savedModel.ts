@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -20,7 +21,9 @@ export interface SaveVaeOptions {
 
 /**
  * Saves the VAE as `model.json` + `weights.bin` in `folder` (TF.js layers format, layer names as
- * in `toLayersModel`), each file written atomically.
+ * in `toLayersModel`), each file written atomically, the weights first. `model.json` records the
+ * weights' SHA-256 (`userDefinedMetadata.weightsSha256`), so a reader never pairs it with the
+ * weights of another save.
  */
 export async function saveVae(
   vae: CategoricalVae,
@@ -32,17 +35,63 @@ export async function saveVae(
     temperature,
     quantization: options.quantization,
   });
-  writeFileAtomicSync(join(folder, MODEL_FILES.weights), new Uint8Array(weightData));
-  writeFileAtomicSync(join(folder, MODEL_FILES.topology), JSON.stringify(modelJson));
+  const weights = new Uint8Array(weightData);
+  writeFileAtomicSync(join(folder, MODEL_FILES.weights), weights);
+  const userDefinedMetadata = { weightsSha256: sha256(weights) };
+  writeFileAtomicSync(
+    join(folder, MODEL_FILES.topology),
+    JSON.stringify({ ...modelJson, userDefinedMetadata }),
+  );
 }
 
-/** Reads a saved model folder with `tf.loadLayersModel` (Node has no file:// loader without tfjs-node). */
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** How often a reader retries when model.json and the weights come from two different saves. */
+const MISMATCH_RETRIES = 20;
+
+/** model.json and the weights file of one save, read so that they belong together. */
+async function readSavedFiles(
+  folder: string,
+): Promise<{ manifest: SavedManifest; bytes: Buffer; weightsPath: string }> {
+  for (let attempt = 0; ; attempt++) {
+    const files = readSavedFilesOnce(folder);
+    const expected = files.manifest.userDefinedMetadata?.weightsSha256;
+    if (expected === undefined || expected === sha256(files.bytes)) return files;
+    if (attempt === MISMATCH_RETRIES) {
+      throw new Error(
+        `${files.weightsPath}: its contents do not match model.json's checksum (the files come from different saves, or were altered)`,
+      );
+    }
+    // Another process is saving the model right now: its model.json will follow its weights.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+interface SavedManifest {
+  modelTopology: object;
+  weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+  userDefinedMetadata?: { weightsSha256?: string };
+}
+
+/**
+ * Reads a saved model folder with `tf.loadLayersModel` (Node has no file:// loader without
+ * tfjs-node). While another process saves into the folder, it waits for the save to finish rather
+ * than pair one save's model.json with another's weights.
+ */
 export async function loadLayersModelFromFolder(folder: string): Promise<tfl.LayersModel> {
+  const { manifest, bytes } = await readSavedFiles(folder);
+  const group = manifest.weightsManifest[0];
+  const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
+  return tfl.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: manifest.modelTopology, weightSpecs: group.weights, weightData }),
+  );
+}
+
+function readSavedFilesOnce(folder: string): { manifest: SavedManifest; bytes: Buffer; weightsPath: string } {
   const topologyPath = join(folder, MODEL_FILES.topology);
-  let manifest: {
-    modelTopology: object;
-    weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-  };
+  let manifest: SavedManifest;
   try {
     manifest = JSON.parse(readFileSync(topologyPath, 'utf8'));
   } catch (error) {
@@ -61,10 +110,7 @@ export async function loadLayersModelFromFolder(folder: string): Promise<tfl.Lay
   if (bytes.length !== expectedBytes) {
     throw new Error(`${weightsPath}: expected ${expectedBytes} bytes of weights, found ${bytes.length}`);
   }
-  const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
-  return tfl.loadLayersModel(
-    tf.io.fromMemory({ modelTopology: manifest.modelTopology, weightSpecs: group.weights, weightData }),
-  );
+  return { manifest, bytes, weightsPath };
 }
 
 /** Loads a saved run's model back into a {@link CategoricalVae}, reading its shape from the layers. */
