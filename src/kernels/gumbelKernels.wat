@@ -1102,4 +1102,173 @@
             (local.set $c (i32.add (local.get $c) (i32.const 1)))
             (br $next)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
-        (br $nextRow)))))
+        (br $nextRow))))
+
+  ;; ---- matMul: C = op(A)·op(B) on packed panels --------------------------------------------------
+  ;; The caller (src/kernels/matMul.ts) cuts the shared dimension into blocks of at most KC, and for
+  ;; each block packs A into panels of 4 rows and B into panels of 8 columns — transposes are folded
+  ;; into the packing by the strides — then runs matMulPacked, which keeps each 4×8 tile of C in eight
+  ;; f32x4 registers for the whole block (two loads of B, four broadcasts of A, eight mul+add per step).
+  ;; Packs rows [0, m) × columns [0, k) of A (element (i, p) at a + 4·(i·rowStride + p·colStride))
+  ;; into panels of 4 rows: panel q holds, for p = 0..k−1, A[4q+0..4q+3][p]; rows past m are 0.
+  (func (export "matMulPackA") (param $a i32) (param $rowStride i32) (param $colStride i32)
+        (param $m i32) (param $k i32) (param $dst i32)
+    (local $i0 i32) (local $p i32) (local $r i32) (local $row i32)
+    (local.set $i0 (i32.const 0))
+    (block $done (loop $panels
+      (br_if $done (i32.ge_u (local.get $i0) (local.get $m)))
+      (local.set $p (i32.const 0))
+      (block $pdone (loop $columns
+        (br_if $pdone (i32.ge_u (local.get $p) (local.get $k)))
+        (local.set $r (i32.const 0))
+        (block $rdone (loop $rows
+          (br_if $rdone (i32.ge_u (local.get $r) (i32.const 4)))
+          (local.set $row (i32.add (local.get $i0) (local.get $r)))
+          (f32.store (local.get $dst)
+            (if (result f32) (i32.lt_u (local.get $row) (local.get $m))
+              (then (f32.load (i32.add (local.get $a) (i32.shl
+                (i32.add (i32.mul (local.get $row) (local.get $rowStride))
+                         (i32.mul (local.get $p) (local.get $colStride))) (i32.const 2)))))
+              (else (f32.const 0))))
+          (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+          (local.set $r (i32.add (local.get $r) (i32.const 1)))
+          (br $rows)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $columns)))
+      (local.set $i0 (i32.add (local.get $i0) (i32.const 4)))
+      (br $panels))))
+
+  ;; Packs rows [0, k) × columns [0, n) of B (element (p, j) at b + 4·(p·rowStride + j·colStride))
+  ;; into panels of 8 columns: panel q holds, for p = 0..k−1, B[p][8q+0..8q+7]; columns past n are 0.
+  (func (export "matMulPackB") (param $b i32) (param $rowStride i32) (param $colStride i32)
+        (param $k i32) (param $n i32) (param $dst i32)
+    (local $j0 i32) (local $p i32) (local $c i32) (local $column i32)
+    (local.set $j0 (i32.const 0))
+    (block $done (loop $panels
+      (br_if $done (i32.ge_u (local.get $j0) (local.get $n)))
+      (local.set $p (i32.const 0))
+      (block $pdone (loop $rows
+        (br_if $pdone (i32.ge_u (local.get $p) (local.get $k)))
+        (local.set $c (i32.const 0))
+        (block $cdone (loop $columns
+          (br_if $cdone (i32.ge_u (local.get $c) (i32.const 8)))
+          (local.set $column (i32.add (local.get $j0) (local.get $c)))
+          (f32.store (local.get $dst)
+            (if (result f32) (i32.lt_u (local.get $column) (local.get $n))
+              (then (f32.load (i32.add (local.get $b) (i32.shl
+                (i32.add (i32.mul (local.get $p) (local.get $rowStride))
+                         (i32.mul (local.get $column) (local.get $colStride))) (i32.const 2)))))
+              (else (f32.const 0))))
+          (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+          (local.set $c (i32.add (local.get $c) (i32.const 1)))
+          (br $columns)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $rows)))
+      (local.set $j0 (i32.add (local.get $j0) (i32.const 8)))
+      (br $panels))))
+
+  ;; C[0..m)[0..n) (+)= packedA · packedB over k, C row-major with row stride ldc (floats).
+  ;; Every 4×8 tile is computed in registers; tiles that cross m or n go through $tile.
+  (func (export "matMulPacked") (param $pa i32) (param $pb i32) (param $m i32) (param $n i32)
+        (param $k i32) (param $c i32) (param $ldc i32) (param $accumulate i32) (param $tile i32)
+    (local $i0 i32) (local $j0 i32) (local $ap i32) (local $bp i32) (local $p i32)
+    (local $a v128) (local $b0 v128) (local $b1 v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $out i32) (local $stride i32) (local $full i32) (local $r i32) (local $col i32)
+    (local.set $j0 (i32.const 0))
+    (block $jdone (loop $jpanels
+      (br_if $jdone (i32.ge_u (local.get $j0) (local.get $n)))
+      (local.set $i0 (i32.const 0))
+      (block $idone (loop $ipanels
+        (br_if $idone (i32.ge_u (local.get $i0) (local.get $m)))
+        (local.set $ap (i32.add (local.get $pa) (i32.mul (i32.shl (local.get $i0) (i32.const 2)) (local.get $k))))
+        (local.set $bp (i32.add (local.get $pb) (i32.mul (i32.shl (local.get $j0) (i32.const 2)) (local.get $k))))
+        (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c01 (v128.const i32x4 0 0 0 0))
+        (local.set $c10 (v128.const i32x4 0 0 0 0)) (local.set $c11 (v128.const i32x4 0 0 0 0))
+        (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c21 (v128.const i32x4 0 0 0 0))
+        (local.set $c30 (v128.const i32x4 0 0 0 0)) (local.set $c31 (v128.const i32x4 0 0 0 0))
+        (local.set $p (local.get $k))
+        (block $kdone (loop $kloop
+          (br_if $kdone (i32.eqz (local.get $p)))
+          (local.set $b0 (v128.load (local.get $bp)))
+          (local.set $b1 (v128.load offset=16 (local.get $bp)))
+          (local.set $a (v128.load32_splat (local.get $ap)))
+          (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $a) (local.get $b0))))
+          (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $a) (local.get $b1))))
+          (local.set $a (v128.load32_splat offset=4 (local.get $ap)))
+          (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $a) (local.get $b0))))
+          (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $a) (local.get $b1))))
+          (local.set $a (v128.load32_splat offset=8 (local.get $ap)))
+          (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $a) (local.get $b0))))
+          (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $a) (local.get $b1))))
+          (local.set $a (v128.load32_splat offset=12 (local.get $ap)))
+          (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $a) (local.get $b0))))
+          (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $a) (local.get $b1))))
+          (local.set $ap (i32.add (local.get $ap) (i32.const 16)))
+          (local.set $bp (i32.add (local.get $bp) (i32.const 32)))
+          (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+          (br $kloop)))
+        ;; Where the tile lies wholly inside C, write C directly; otherwise into $tile (stride 8).
+        (local.set $full (i32.and (i32.le_u (i32.add (local.get $i0) (i32.const 4)) (local.get $m))
+                                  (i32.le_u (i32.add (local.get $j0) (i32.const 8)) (local.get $n))))
+        (if (local.get $full)
+          (then
+            (local.set $out (i32.add (local.get $c) (i32.shl
+              (i32.add (i32.mul (local.get $i0) (local.get $ldc)) (local.get $j0)) (i32.const 2))))
+            (local.set $stride (i32.shl (local.get $ldc) (i32.const 2))))
+          (else
+            (local.set $out (local.get $tile))
+            (local.set $stride (i32.const 32))))
+        (if (i32.and (local.get $accumulate) (local.get $full))
+          (then
+            (local.set $c00 (f32x4.add (local.get $c00) (v128.load (local.get $out))))
+            (local.set $c01 (f32x4.add (local.get $c01) (v128.load offset=16 (local.get $out))))
+            (local.set $out (i32.add (local.get $out) (local.get $stride)))
+            (local.set $c10 (f32x4.add (local.get $c10) (v128.load (local.get $out))))
+            (local.set $c11 (f32x4.add (local.get $c11) (v128.load offset=16 (local.get $out))))
+            (local.set $out (i32.add (local.get $out) (local.get $stride)))
+            (local.set $c20 (f32x4.add (local.get $c20) (v128.load (local.get $out))))
+            (local.set $c21 (f32x4.add (local.get $c21) (v128.load offset=16 (local.get $out))))
+            (local.set $out (i32.add (local.get $out) (local.get $stride)))
+            (local.set $c30 (f32x4.add (local.get $c30) (v128.load (local.get $out))))
+            (local.set $c31 (f32x4.add (local.get $c31) (v128.load offset=16 (local.get $out))))
+            (local.set $out (i32.sub (local.get $out) (i32.mul (local.get $stride) (i32.const 3))))))
+        (v128.store (local.get $out) (local.get $c00))
+        (v128.store offset=16 (local.get $out) (local.get $c01))
+        (local.set $out (i32.add (local.get $out) (local.get $stride)))
+        (v128.store (local.get $out) (local.get $c10))
+        (v128.store offset=16 (local.get $out) (local.get $c11))
+        (local.set $out (i32.add (local.get $out) (local.get $stride)))
+        (v128.store (local.get $out) (local.get $c20))
+        (v128.store offset=16 (local.get $out) (local.get $c21))
+        (local.set $out (i32.add (local.get $out) (local.get $stride)))
+        (v128.store (local.get $out) (local.get $c30))
+        (v128.store offset=16 (local.get $out) (local.get $c31))
+        ;; A partial tile: copy its part inside C (adding when accumulating).
+        (if (i32.eqz (local.get $full))
+          (then
+            (local.set $r (i32.const 0))
+            (block $rdone (loop $rows
+              (br_if $rdone (i32.or (i32.ge_u (local.get $r) (i32.const 4))
+                                    (i32.ge_u (i32.add (local.get $i0) (local.get $r)) (local.get $m))))
+              (local.set $col (i32.const 0))
+              (block $cdone (loop $cols
+                (br_if $cdone (i32.or (i32.ge_u (local.get $col) (i32.const 8))
+                                      (i32.ge_u (i32.add (local.get $j0) (local.get $col)) (local.get $n))))
+                (local.set $out (i32.add (local.get $c) (i32.shl (i32.add
+                  (i32.mul (i32.add (local.get $i0) (local.get $r)) (local.get $ldc))
+                  (i32.add (local.get $j0) (local.get $col))) (i32.const 2))))
+                (f32.store (local.get $out) (f32.add
+                  (if (result f32) (local.get $accumulate) (then (f32.load (local.get $out))) (else (f32.const 0)))
+                  (f32.load (i32.add (local.get $tile) (i32.shl
+                    (i32.add (i32.shl (local.get $r) (i32.const 3)) (local.get $col)) (i32.const 2))))))
+                (local.set $col (i32.add (local.get $col) (i32.const 1)))
+                (br $cols)))
+              (local.set $r (i32.add (local.get $r) (i32.const 1)))
+              (br $rows)))))
+        (local.set $i0 (i32.add (local.get $i0) (i32.const 4)))
+        (br $ipanels)))
+      (local.set $j0 (i32.add (local.get $j0) (i32.const 8)))
+      (br $jpanels))))
+)

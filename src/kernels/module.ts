@@ -81,6 +81,33 @@ export interface KernelExports {
     epsilon: number,
     stepSize: number,
   ): void;
+  matMulPackA(
+    a: number,
+    rowStride: number,
+    columnStride: number,
+    rows: number,
+    shared: number,
+    out: number,
+  ): void;
+  matMulPackB(
+    b: number,
+    rowStride: number,
+    columnStride: number,
+    shared: number,
+    columns: number,
+    out: number,
+  ): void;
+  matMulPacked(
+    packedA: number,
+    packedB: number,
+    rows: number,
+    columns: number,
+    shared: number,
+    c: number,
+    rowStrideC: number,
+    accumulate: number,
+    tile: number,
+  ): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;

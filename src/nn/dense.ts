@@ -1,3 +1,4 @@
+import { packedMatMulActive, packedMatMulOp } from '../kernels/matMul.js';
 import type { Tensor } from '../tf.js';
 import { tf } from '../tf.js';
 
@@ -7,9 +8,10 @@ export type Activation = 'relu' | 'linear';
 /**
  * A fully connected layer y = activation(x·W + b) with a hand-written gradient.
  *
- * TF.js's own matMul gradient multiplies with the transposeA/transposeB flags, which on the wasm
- * backend run 13–28× slower than an explicit transpose followed by a plain matMul (measured here:
- * 512³ in ≈ 16 ms plain, ≈ 210–235 ms flagged); this gradient transposes explicitly.
+ * On cpu and wasm its three products (x·W forward; xᵀ·dy and dy·Wᵀ backward) run on the library's
+ * packed matMul kernel, which folds the transposes into its packing. Elsewhere it uses tf.matMul
+ * with explicit transposes: TF.js's transposeA/transposeB flags run 13–28× slower on the wasm
+ * backend (measured here: 512³ in ≈ 16 ms plain, ≈ 210–235 ms flagged).
  *
  * @param input - [batch, inputs]
  * @param kernel - [inputs, units]
@@ -24,9 +26,11 @@ export function dense(
   activation: Activation = 'linear',
   inputGradient = true,
 ): Tensor {
+  const packed = packedMatMulActive();
   const layer = tf.customGrad((x, w, b, save) => {
     const output = tf.tidy(() => {
-      const linear = tf.add(tf.matMul(x as Tensor, w as Tensor), b as Tensor);
+      const product = packed ? packedMatMulOp(x as Tensor, w as Tensor) : tf.matMul(x as Tensor, w as Tensor);
+      const linear = tf.add(product, b as Tensor);
       return activation === 'relu' ? tf.relu(linear) : linear;
     });
     (save as tf.GradSaveFunc)([x as Tensor, w as Tensor, output]);
@@ -36,6 +40,13 @@ export function dense(
         tf.tidy(() => {
           const dLinear =
             activation === 'relu' ? tf.mul(dy, tf.cast(tf.greater(savedOutput, 0), 'float32')) : dy;
+          if (packed) {
+            return [
+              inputGradient ? packedMatMulOp(dLinear, savedKernel, false, true) : tf.zerosLike(savedInput),
+              packedMatMulOp(savedInput, dLinear, true, false),
+              tf.sum(dLinear, 0),
+            ];
+          }
           return [
             // (W·dyᵀ)ᵀ rather than dy·Wᵀ: transposes the two small [batch × units] matrices instead
             // of the kernel (measured 124 -> 114 ms per default VAE step at batch 100 on wasm)

@@ -1,0 +1,182 @@
+import type { DataType, KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { Tensor } from '../tf.js';
+import { tf } from '../tf.js';
+import { wasmBackendKernels } from './backendMemory.js';
+import { type KernelExports, ScratchKernels } from './module.js';
+import { FUSED_BACKENDS, fusedKernelsActive } from './register.js';
+
+/** TF.js kernel name of the packed matMul (cpu and wasm backends). */
+export const PACKED_MAT_MUL = 'GumbelPackedMatMul';
+
+/**
+ * Rows of the shared dimension per packed block: a block's 8-column panel of B (8 KB) stays in L1
+ * while the 4-row panels of A stream past it, and the block's packed B (≤ 256·N floats) in L2.
+ */
+const BLOCK = 256;
+
+/** What the kernel needs of TF.js's wasm backend (typed structurally: core code imports no backend). */
+interface WasmBackendLike {
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: DataType): TensorInfo;
+  disposeData(dataId: object): void;
+}
+
+interface CpuBackendLike {
+  readSync(dataId: object): ArrayLike<number>;
+  makeTensorInfo(shape: number[], dtype: DataType, values: Float32Array): TensorInfo;
+}
+
+/** The sizes of C = op(A)·op(B) and where each operand's elements lie (strides in elements). */
+interface Product {
+  rows: number;
+  shared: number;
+  columns: number;
+  /** A's element (i, p) is at (i·aRowStride + p·aColumnStride). */
+  aRowStride: number;
+  aColumnStride: number;
+  /** B's element (p, j) is at (p·bRowStride + j·bColumnStride). */
+  bRowStride: number;
+  bColumnStride: number;
+}
+
+function productOf(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): Product {
+  const [aRows, aColumns] = a.shape;
+  const [bRows, bColumns] = b.shape;
+  return {
+    rows: transposeA ? aColumns : aRows,
+    shared: transposeA ? aRows : aColumns,
+    columns: transposeB ? bRows : bColumns,
+    aRowStride: transposeA ? 1 : aColumns,
+    aColumnStride: transposeA ? aColumns : 1,
+    bRowStride: transposeB ? 1 : bColumns,
+    bColumnStride: transposeB ? bColumns : 1,
+  };
+}
+
+/** Bytes of the packing buffers: A's block, B's block and one 4×8 tile. */
+function scratchBytes(product: Product): { packedA: number; packedB: number; tile: number } {
+  const block = Math.min(BLOCK, product.shared);
+  return {
+    packedA: Math.ceil(product.rows / 4) * 4 * block * 4,
+    packedB: Math.ceil(product.columns / 8) * 8 * block * 4,
+    tile: 32 * 4,
+  };
+}
+
+/** Runs the blocked product on `exports`' memory: byte offsets of A, B, C and the scratch buffers. */
+function multiply(
+  exports: KernelExports,
+  product: Product,
+  at: { a: number; b: number; c: number; packedA: number; packedB: number; tile: number },
+): void {
+  const { rows, shared, columns } = product;
+  for (let start = 0; start < shared; start += BLOCK) {
+    const block = Math.min(BLOCK, shared - start);
+    exports.matMulPackA(
+      at.a + 4 * start * product.aColumnStride,
+      product.aRowStride,
+      product.aColumnStride,
+      rows,
+      block,
+      at.packedA,
+    );
+    exports.matMulPackB(
+      at.b + 4 * start * product.bRowStride,
+      product.bRowStride,
+      product.bColumnStride,
+      block,
+      columns,
+      at.packedB,
+    );
+    exports.matMulPacked(
+      at.packedA,
+      at.packedB,
+      rows,
+      columns,
+      block,
+      at.c,
+      columns,
+      start > 0 ? 1 : 0,
+      at.tile,
+    );
+  }
+}
+
+function packedMatMul(backendName: string): KernelConfig['kernelFunc'] {
+  return ({ inputs, backend, attrs }) => {
+    const { a, b } = inputs as Record<string, TensorInfo>;
+    const { transposeA, transposeB } = attrs as NamedAttrMap & Record<string, boolean>;
+    const product = productOf(a, b, transposeA, transposeB);
+    const scratch = scratchBytes(product);
+    const outputShape = [product.rows, product.columns];
+    if (backendName === 'wasm') {
+      const exports = wasmBackendKernels(backend) as KernelExports;
+      const wasm = backend as unknown as WasmBackendLike;
+      const output = wasm.makeOutput(outputShape, 'float32');
+      const buffers = wasm.makeOutput([(scratch.packedA + scratch.packedB + scratch.tile) / 4], 'float32');
+      const offset = (info: TensorInfo) => wasm.dataIdMap.get(info.dataId)?.memoryOffset ?? 0;
+      const start = offset(buffers);
+      if (product.rows * product.columns > 0) {
+        multiply(exports, product, {
+          a: offset(a),
+          b: offset(b),
+          c: offset(output),
+          packedA: start,
+          packedB: start + scratch.packedA,
+          tile: start + scratch.packedA + scratch.packedB,
+        });
+      }
+      wasm.disposeData(buffers.dataId);
+      return output;
+    }
+    const kernels = ScratchKernels.get() as ScratchKernels;
+    const cpu = backend as unknown as CpuBackendLike;
+    const sizes = [a, b].map((info) => tf.util.sizeFromShape(info.shape));
+    const outputSize = product.rows * product.columns;
+    const [aAt, bAt, cAt, packedA, packedB, tile] = kernels.reserve([
+      sizes[0] * 4,
+      sizes[1] * 4,
+      outputSize * 4,
+      scratch.packedA,
+      scratch.packedB,
+      scratch.tile,
+    ]);
+    kernels.floats(aAt, sizes[0]).set(cpu.readSync(a.dataId));
+    kernels.floats(bAt, sizes[1]).set(cpu.readSync(b.dataId));
+    if (outputSize > 0)
+      multiply(kernels.exports, product, { a: aAt, b: bAt, c: cAt, packedA, packedB, tile });
+    return cpu.makeTensorInfo(outputShape, 'float32', kernels.floats(cAt, outputSize).slice());
+  };
+}
+
+for (const backendName of FUSED_BACKENDS) {
+  if (!tf.getKernel(PACKED_MAT_MUL, backendName)) {
+    tf.registerKernel({ kernelName: PACKED_MAT_MUL, backendName, kernelFunc: packedMatMul(backendName) });
+  }
+}
+
+let enabled = true;
+
+/** Turns the packed matMul on or off (default on) while the other fused kernels stay: for the bench. */
+export function usePackedMatMul(on: boolean): void {
+  enabled = on;
+}
+
+/** Whether the dense layer's products run on the packed kernel (cpu/wasm with fused kernels on). */
+export function packedMatMulActive(): boolean {
+  return enabled && fusedKernelsActive();
+}
+
+/**
+ * op(A)·op(B) for matrices (cast to float32) by the packed kernel (op = transpose where asked; the transposes
+ * are folded into the packing, never materialized). Only where `fusedKernelsActive()`; no gradient
+ * (the dense layer's gradient is written out).
+ */
+export function packedMatMulOp(a: Tensor, b: Tensor, transposeA = false, transposeB = false): Tensor {
+  return tf.tidy(() => {
+    const float = (x: Tensor) => (x.dtype === 'float32' ? x : tf.cast(x, 'float32')); // e.g. a one-hot code
+    return tf
+      .engine()
+      .runKernel(PACKED_MAT_MUL, { a: float(a), b: float(b) }, { transposeA, transposeB }) as Tensor;
+  });
+}
