@@ -18,7 +18,14 @@ export { scoreSplit } from './vae/report.js';
 export type { StepMetrics } from './vae/runFolder.js';
 export { RUN_FILES, RunFolder } from './vae/runFolder.js';
 export type { SaveVaeOptions } from './vae/savedModel.js';
-export { loadLayersModelFromFolder, loadVae, MODEL_FILES, saveVae, toLayersModel } from './vae/savedModel.js';
+export {
+  loadLayersModelFromFolder,
+  loadVae,
+  MODEL_FILES,
+  readSavedVae,
+  saveVae,
+  toLayersModel,
+} from './vae/savedModel.js';
 export type { RunData, TrainerState } from './vae/trainer.js';
 export { prepareRunData, VaeTrainer } from './vae/trainer.js';
 export * from './viz/index.js';

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { tf } from '../tf.js';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { writeFileAtomicSync } from '../viz/writeFileAtomic.js';
-import { encodeVae, vaeFromLayersModel } from './layersModel.js';
+import { encodeVae, toLayersModel } from './layersModel.js';
 import type { CategoricalVae } from './model.js';
-import { type WeightQuantization, weightBytes } from './quantize.js';
+import { type DecodedVae, decodeVae, parseModelJson, SavedModelError, weightsFileOf } from './modelFormat.js';
+import type { WeightQuantization } from './quantize.js';
 
 export { toLayersModel } from './layersModel.js';
 
@@ -36,43 +36,49 @@ export async function saveVae(
   writeFileAtomicSync(join(folder, MODEL_FILES.topology), JSON.stringify(modelJson));
 }
 
-/** Reads a saved model folder with `tf.loadLayersModel` (Node has no file:// loader without tfjs-node). */
-export async function loadLayersModelFromFolder(folder: string): Promise<tfl.LayersModel> {
-  const topologyPath = join(folder, MODEL_FILES.topology);
-  let manifest: {
-    modelTopology: object;
-    weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-  };
+function readModelJson(topologyPath: string): unknown {
+  let text: string;
   try {
-    manifest = JSON.parse(readFileSync(topologyPath, 'utf8'));
+    text = readFileSync(topologyPath, 'utf8');
   } catch (error) {
-    throw new Error(`${topologyPath}: cannot read the model (${(error as Error).message})`);
+    throw new SavedModelError(topologyPath, `cannot read the model (${(error as Error).message})`);
   }
-  const group = manifest.weightsManifest?.[0];
-  if (!manifest.modelTopology || !group) throw new Error(`${topologyPath}: not a TF.js layers model`);
-  const weightsPath = join(folder, group.paths[0]);
+  return parseModelJson(text, topologyPath);
+}
+
+/** Loads a saved run's model (strictly checked, see {@link decodeVae}) with its stored temperature. */
+export function readSavedVae(folder: string): DecodedVae {
+  const topologyPath = join(folder, MODEL_FILES.topology);
+  const modelJson = readModelJson(topologyPath);
+  const weightsPath = join(folder, weightsFileOf(modelJson, topologyPath));
   let bytes: Buffer;
   try {
     bytes = readFileSync(weightsPath);
   } catch (error) {
-    throw new Error(`${weightsPath}: cannot read the weights (${(error as Error).message})`);
+    throw new SavedModelError(weightsPath, `cannot read the weights (${(error as Error).message})`);
   }
-  const expectedBytes = weightBytes(group.weights);
-  if (bytes.length !== expectedBytes) {
-    throw new Error(`${weightsPath}: expected ${expectedBytes} bytes of weights, found ${bytes.length}`);
-  }
-  const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
-  return tfl.loadLayersModel(
-    tf.io.fromMemory({ modelTopology: manifest.modelTopology, weightSpecs: group.weights, weightData }),
-  );
+  return decodeVae(modelJson, bytes, { model: topologyPath, weights: weightsPath });
 }
 
-/** Loads a saved run's model back into a {@link CategoricalVae}, reading its shape from the layers. */
-export async function loadVae(folder: string): Promise<CategoricalVae> {
-  const model = await loadLayersModelFromFolder(folder);
+/**
+ * Reads a saved model folder as a TF.js layers model (the layers of {@link toLayersModel}). The
+ * files are checked by {@link decodeVae} first: anything but a VAE this library saved, with finite
+ * weights, is rejected with a {@link SavedModelError}.
+ */
+export async function loadLayersModelFromFolder(folder: string): Promise<tfl.LayersModel> {
+  const { vae, temperature } = readSavedVae(folder);
   try {
-    return await vaeFromLayersModel(model);
+    return toLayersModel(vae, temperature);
   } finally {
-    model.dispose();
+    vae.dispose();
   }
+}
+
+/**
+ * Loads a saved run's model back into a {@link CategoricalVae}, reading its shape from the layers.
+ *
+ * @throws SavedModelError for missing, foreign, truncated or corrupt files, or non-finite weights.
+ */
+export async function loadVae(folder: string): Promise<CategoricalVae> {
+  return readSavedVae(folder).vae;
 }
