@@ -94,7 +94,10 @@ describe('IDX reader fuzzed (fast-check, fixed seeds)', () => {
         (code, shape, payload, gzip) => {
           const header = new Uint8Array(4 + 4 * shape.length);
           header.set([0, 0, code, shape.length]);
-          shape.forEach((size, axis) => new DataView(header.buffer).setUint32(4 + 4 * axis, size));
+          const view = new DataView(header.buffer);
+          shape.forEach((size, axis) => {
+            view.setUint32(4 + 4 * axis, size);
+          });
           const raw = new Uint8Array([...header, ...payload]);
           decodeOrReject(gzip ? new Uint8Array(gzipSync(raw)) : raw);
         },

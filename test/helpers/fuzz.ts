@@ -179,12 +179,17 @@ export function withAllocationLimit<T>(limit: number, work: () => T): T {
       },
     });
   });
+  let result: T;
   try {
-    return work();
+    result = work();
+  } catch (error) {
+    if (!violation) throw error;
   } finally {
     GUARDED.forEach((name, i) => {
       global[name] = originals[i];
     });
-    if (violation) throw new Error(`allocation before checking the size: ${violation}`);
   }
+  // A violation wins over whatever the reader made of the error it caused.
+  if (violation) throw new Error(`allocation before checking the size: ${violation}`);
+  return result as T;
 }
