@@ -179,7 +179,7 @@ export function withAllocationLimit<T>(limit: number, work: () => T): T {
       },
     });
   });
-  let result: T;
+  let result: T | undefined;
   try {
     result = work();
   } catch (error) {
