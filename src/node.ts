@@ -10,7 +10,7 @@ export type { CheckpointContents, NamedArray } from './vae/checkpointFormat.js';
 export { CheckpointError, decodeCheckpoint, encodeCheckpoint } from './vae/checkpointFormat.js';
 export type { TrainConfig } from './vae/config.js';
 export { checkTrainConfig, DEFAULT_TRAIN_CONFIG, MAX_WORKERS } from './vae/config.js';
-export type { RunSummary } from './vae/finish.js';
+export type { FinishRunOptions, RunSummary } from './vae/finish.js';
 export { finishRun } from './vae/finish.js';
 export * from './vae/parallel/index.js';
 export type { SplitScores } from './vae/report.js';

@@ -20,6 +20,7 @@ import {
   oneOf,
   positiveNumber,
 } from './options.js';
+import { progressReporter } from './progress.js';
 
 interface TrainFlags {
   out: string;
@@ -177,7 +178,13 @@ async function train(flags: TrainFlags, command: Command): Promise<void> {
   console.log(
     `evaluating the best model (step ${trainer.state.bestStep}) with m = ${config.iwSamples} importance samples…`,
   );
-  const summary = await finishRun(trainer);
+  const progress = progressReporter('evaluating');
+  let summary: Awaited<ReturnType<typeof finishRun>>;
+  try {
+    summary = await finishRun(trainer, { onProgress: progress.update });
+  } finally {
+    progress.stop();
+  }
   trainer.dispose();
   console.log(
     [
