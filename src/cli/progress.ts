@@ -1,4 +1,4 @@
-import { MultiBar, type SingleBar } from 'cli-progress';
+import { SingleBar } from 'cli-progress';
 
 /**
  * Shows the progress of a long wait (evaluation, the lab): a cli-progress bar on a terminal, plain
@@ -9,7 +9,7 @@ import { MultiBar, type SingleBar } from 'cli-progress';
 export interface ProgressReporter {
   /** Pass as the library's `onProgress`: `done` units of `total`. */
   update: (done: number, total: number) => void;
-  /** Prints a line: above the bar on a terminal, else on stdout. */
+  /** Prints a line on stdout (on a terminal, the bar's line is cleared first and redrawn later). */
   log: (line: string) => void;
   /** Ends the bar (call once, also after errors). */
   stop: () => void;
@@ -24,23 +24,29 @@ export function progressReporter(
   stream: NodeJS.WriteStream = process.stderr,
 ): ProgressReporter {
   if (stream.isTTY) {
-    const bars = new MultiBar({
+    // A SingleBar redraws inside update() itself, so it moves during synchronous work too (a
+    // MultiBar only redraws on a timer, which a synchronous evaluation never lets run).
+    const bar = new SingleBar({
       format: `${label} {bar} {percentage}% | {value}/{total} | ETA {eta_formatted}`,
       stream,
       etaBuffer: 50,
-      hideCursor: true,
     });
-    let bar: SingleBar | undefined;
+    let started = false;
     return {
       update(done, total) {
-        if (!bar) bar = bars.create(total, done);
-        else {
+        if (!started) {
+          started = true;
+          bar.start(total, done);
+        } else {
           bar.setTotal(total);
           bar.update(done);
         }
       },
-      log: (line) => bars.log(`${line}\n`),
-      stop: () => bars.stop(),
+      log(line) {
+        if (started) stream.write('\r\x1b[K'); // clear the bar's line; the next update redraws it
+        console.log(line);
+      },
+      stop: () => bar.stop(),
     };
   }
   let shownTenths = -1;
