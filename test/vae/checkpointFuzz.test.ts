@@ -12,7 +12,7 @@ import { byteMutation, jsonMutation, mutateBytes, mutateJson, withAllocationLimi
  * Cases per property (at least 10,000 per reader across its properties, the whole fuzz suite under
  * a minute); fixed seeds make every run try the same cases.
  */
-const CASES = 5_000;
+const CASES = 4_000;
 
 /** A small well-formed checkpoint: any JSON state, 0–4 arrays of rank 0–3 with sizes 0–4. */
 const contents: fc.Arbitrary<CheckpointContents<unknown>> = fc.record({
