@@ -82,9 +82,17 @@ export type { EncodedVae, EncodeVaeOptions } from './vae/layersModel.js';
 export { encodeVae, loadVaeFromUrl, toLayersModel, vaeFromLayersModel } from './vae/layersModel.js';
 export type { DenseLayer, VaeShape } from './vae/model.js';
 export { CategoricalVae, DEFAULT_VAE_SHAPE, layerPlan } from './vae/model.js';
+export type { DecodedVae } from './vae/modelFormat.js';
+export {
+  decodeVae,
+  MAX_SAVED_OUTPUT,
+  parseModelJson,
+  SavedModelError,
+  weightsFileOf,
+} from './vae/modelFormat.js';
 export type { ElboOptions, ElboTerms, KlKind, VaeCoder } from './vae/objective.js';
 export { bernoulliLogLikelihood, elboTerms, klToUniform, negativeElbo } from './vae/objective.js';
 export type { EncodedWeights, WeightQuantization } from './vae/quantize.js';
-export { float16Bits, quantizeWeights } from './vae/quantize.js';
+export { float16Bits, float16Value, quantizeWeights } from './vae/quantize.js';
 export type { Temperature, TensorInput } from './validate.js';
 export { ArgumentError } from './validate.js';

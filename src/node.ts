@@ -14,13 +14,20 @@ export type { StepMetrics } from './runs/runFolder.js';
 export { RUN_FILES, RunFolder, RunWriteError } from './runs/runFolder.js';
 export type { TrainConfig } from './vae/config.js';
 export { checkTrainConfig, DEFAULT_TRAIN_CONFIG, MAX_WORKERS } from './vae/config.js';
-export type { RunSummary } from './vae/finish.js';
+export type { FinishRunOptions, RunSummary } from './vae/finish.js';
 export { finishRun } from './vae/finish.js';
 export * from './vae/parallel/index.js';
 export type { SplitScores } from './vae/report.js';
 export { scoreSplit } from './vae/report.js';
 export type { SaveVaeOptions } from './vae/savedModel.js';
-export { loadLayersModelFromFolder, loadVae, MODEL_FILES, saveVae, toLayersModel } from './vae/savedModel.js';
+export {
+  loadLayersModelFromFolder,
+  loadVae,
+  MODEL_FILES,
+  readSavedVae,
+  saveVae,
+  toLayersModel,
+} from './vae/savedModel.js';
 export type { RunData, TrainerState } from './vae/trainer.js';
 export { prepareRunData, VaeTrainer } from './vae/trainer.js';
 export * from './viz/index.js';

@@ -7,6 +7,7 @@ import { loadVae } from '../vae/savedModel.js';
 import { imageGridPng } from '../viz/imageGrid.js';
 import { writeFileAtomicSync } from '../viz/writeFileAtomic.js';
 import { integerAtLeast, oneOf } from './options.js';
+import { progressReporter } from './progress.js';
 
 /** Registers `gumbel eval` and `gumbel sample`, which work on a saved run folder. */
 export function addModelCommands(program: Command): void {
@@ -27,8 +28,14 @@ export function addModelCommands(program: Command): void {
       async (flags: { model: string; dataset: string; data?: string; seed: number; iwSamples: number }) => {
         const vae = await loadVae(flags.model);
         const { test } = staticBinarizeSplits(loadDataset(flags.data ?? flags.dataset), flags.seed);
-        const scores = scoreSplit(vae, test.images, flags.iwSamples, 13);
-        vae.dispose();
+        const progress = progressReporter('scoring the test set');
+        let scores: ReturnType<typeof scoreSplit>;
+        try {
+          scores = scoreSplit(vae, test.images, flags.iwSamples, 13, progress.update);
+        } finally {
+          progress.stop();
+          vae.dispose();
+        }
         console.log(JSON.stringify({ test: scores }, null, 2));
       },
     );

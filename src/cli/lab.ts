@@ -6,6 +6,7 @@ import { LAB_PROBLEM_NAMES, type LabProblemName } from '../lab/problems.js';
 import { labTable } from '../lab/report.js';
 import { DEFAULT_LAB_OPTIONS, runLab } from '../lab/runner.js';
 import { integerAtLeast, listOf, oneOf, positiveNumber } from './options.js';
+import { progressReporter } from './progress.js';
 
 interface LabFlags {
   out: string;
@@ -39,19 +40,26 @@ async function lab(flags: LabFlags): Promise<void> {
   console.log(
     `measuring on ${flags.problems.join(', ')} at τ ∈ {${flags.temperatures.join(', ')}}, ${flags.estimates} estimates per cell…`,
   );
-  const result = runLab({
-    problems: flags.problems,
-    estimators: estimatorsOf(flags),
-    temperatures: flags.temperatures,
-    estimates: flags.estimates,
-    batch: flags.batch,
-    timingCalls: flags.timingCalls,
-    seed: flags.seed,
-    onCell: (cell) =>
-      console.log(
-        `  ${cell.problem} ${cell.estimator} τ=${cell.temperature ?? '–'}: bias ${cell.bias.toPrecision(3)}, variance ${cell.variance.toPrecision(3)}`,
-      ),
-  });
+  const progress = progressReporter('lab');
+  let result: ReturnType<typeof runLab>;
+  try {
+    result = runLab({
+      problems: flags.problems,
+      estimators: estimatorsOf(flags),
+      temperatures: flags.temperatures,
+      estimates: flags.estimates,
+      batch: flags.batch,
+      timingCalls: flags.timingCalls,
+      seed: flags.seed,
+      onCell: (cell) =>
+        progress.log(
+          `  ${cell.problem} ${cell.estimator} τ=${cell.temperature ?? '–'}: bias ${cell.bias.toPrecision(3)}, variance ${cell.variance.toPrecision(3)}`,
+        ),
+      onProgress: progress.update,
+    });
+  } finally {
+    progress.stop();
+  }
   const seconds = (performance.now() - started) / 1000;
   const files = writeLabOutputs(result, flags.out, { backend: activeBackend(), seconds });
   console.log(`\n${labTable(result)}\n\n${seconds.toFixed(1)} s; wrote ${files.join(', ')}`);

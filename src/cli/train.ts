@@ -20,6 +20,7 @@ import {
   oneOf,
   positiveNumber,
 } from './options.js';
+import { progressReporter } from './progress.js';
 
 interface TrainFlags {
   out: string;
@@ -193,7 +194,13 @@ async function trainAndFinish(trainer: VaeTrainer): Promise<void> {
   console.log(
     `evaluating the best model (step ${trainer.state.bestStep}) with m = ${config.iwSamples} importance samples…`,
   );
-  const summary = await finishRun(trainer);
+  const progress = progressReporter('evaluating');
+  let summary: Awaited<ReturnType<typeof finishRun>>;
+  try {
+    summary = await finishRun(trainer, { onProgress: progress.update });
+  } finally {
+    progress.stop();
+  }
   console.log(
     [
       `           −ELBO (one-hot)   −log p(x) IW m=${config.iwSamples}`,

@@ -5,8 +5,9 @@
  * dimensions, then the payload: the product of the dimensions values, big-endian, row-major.
  * Files may be gzipped whole (they start with the gzip magic `0x1f 0x8b`).
  */
+import { constants as bufferConstants } from 'node:buffer';
 import { readFileSync } from 'node:fs';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import { ArgumentError } from '../validate.js';
 
 /** The element types IDX can hold. */
@@ -105,18 +106,69 @@ export function isGzip(bytes: Uint8Array): boolean {
  *
  * @param source - names the bytes in error messages (the file path, when there is one).
  * @throws IdxFormatError for bad gzip data, a bad magic number, an unknown dtype code, a header
- *   cut short, a payload with fewer bytes than the dimensions need, or bytes left over after it.
+ *   cut short, a payload with fewer bytes than the dimensions need, or bytes left over after it
+ *   (gzip data that inflates to more than its header declares is stopped there). Nothing of the
+ *   declared size is allocated before the bytes are known to hold it.
  */
 export function decodeIdx(bytes: Uint8Array, source = 'IDX data'): IdxArray {
-  let raw = bytes;
-  if (isGzip(bytes)) {
+  return parseIdx(isGzip(bytes) ? gunzipIdx(bytes, source) : bytes, source);
+}
+
+/** The largest IDX header: the magic number and 255 dimensions. */
+const MAX_HEADER_BYTES = 4 + 4 * 255;
+
+function gunzipFailure(source: string, error: unknown): IdxFormatError {
+  return new IdxFormatError(source, `is not valid gzip data (${(error as Error).message})`);
+}
+
+/**
+ * Gunzips IDX bytes without ever holding more than the header declares: the header is read from
+ * the start of the stream first (growing prefixes of the compressed bytes), then the whole stream
+ * is inflated with room for one byte more than header + payload, so a small file that inflates to
+ * gigabytes (a "zip bomb", or a header declaring 2³¹ items) fails fast instead of exhausting memory.
+ */
+function gunzipIdx(bytes: Uint8Array, source: string): Uint8Array {
+  let start = new Uint8Array(0);
+  for (let prefix = 256; ; prefix *= 2) {
     try {
-      raw = gunzipSync(bytes);
+      start = gunzipSync(bytes.subarray(0, prefix), { finishFlush: constants.Z_SYNC_FLUSH });
     } catch (error) {
-      throw new IdxFormatError(source, `is not valid gzip data (${(error as Error).message})`);
+      throw gunzipFailure(source, error);
     }
+    const enough = start.length >= 4 && start.length >= 4 + 4 * start[3];
+    if (enough || start.length >= MAX_HEADER_BYTES || prefix >= bytes.length) break;
   }
-  return parseIdx(raw, source);
+  // A header that is incomplete or malformed is reported by parseIdx on what was inflated.
+  const expected = start.length >= 4 ? declaredBytes(start) : undefined;
+  if (expected === undefined) return start;
+  try {
+    return gunzipSync(bytes, { maxOutputLength: Math.min(expected + 1, bufferConstants.MAX_LENGTH) });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new IdxFormatError(source, `inflates to more than the ${expected} bytes its header declares`);
+    }
+    throw gunzipFailure(source, error);
+  }
+}
+
+/** Header + payload bytes that a complete header declares, or undefined when it is not complete. */
+function declaredBytes(bytes: Uint8Array): number | undefined {
+  const dtype = dtypeOfCode(bytes[2]);
+  const headerBytes = 4 + 4 * bytes[3];
+  if (dtype === undefined || bytes[0] !== 0 || bytes[1] !== 0 || bytes.length < headerBytes) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const shape = Array.from({ length: bytes[3] }, (_, axis) => view.getUint32(4 + 4 * axis));
+  return headerBytes + elementCount(shape) * DTYPES[dtype].bytes;
+}
+
+/**
+ * The number of elements of `shape`: exact up to 2⁵³, Infinity beyond (never NaN: a zero
+ * dimension makes 0 even after an overflowing product).
+ */
+function elementCount(shape: number[]): number {
+  if (shape.includes(0)) return 0;
+  const count = shape.reduce((a, b) => a * b, 1);
+  return Number.isSafeInteger(count) ? count : Number.POSITIVE_INFINITY;
 }
 
 function parseIdx(bytes: Uint8Array, source: string): IdxArray {
@@ -152,13 +204,13 @@ function parseIdx(bytes: Uint8Array, source: string): IdxArray {
   const shape: number[] = [];
   for (let axis = 0; axis < rank; axis++) shape.push(view.getUint32(4 + 4 * axis));
   const info = DTYPES[dtype];
-  const length = shape.reduce((a, b) => a * b, 1);
+  const length = elementCount(shape);
   const payloadBytes = length * info.bytes;
   const actualBytes = bytes.length - headerBytes;
   if (actualBytes < payloadBytes) {
     throw new IdxFormatError(
       source,
-      `truncated payload: shape [${shape.join(', ')}] of ${dtype} needs ${payloadBytes} bytes, got ${actualBytes}`,
+      `truncated payload: shape [${shape.join(', ')}] of ${dtype} needs ${Number.isFinite(payloadBytes) ? payloadBytes : 'more than 2^53'} bytes, got ${actualBytes}`,
     );
   }
   if (actualBytes > payloadBytes) {

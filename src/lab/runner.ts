@@ -34,8 +34,13 @@ export interface LabOptions {
   timingCalls?: number;
   /** Seed of the problems and of every cell's noise (default 1). */
   seed?: number;
-  /** Called after each cell (progress). */
+  /** Called after each cell with its measurement. */
   onCell?: (cell: LabCell) => void;
+  /**
+   * Called after each batch of estimates with the estimates drawn so far and the total over all
+   * cells (for a progress bar; the lab itself stays free of any terminal code).
+   */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** The lab's defaults. */
@@ -80,12 +85,12 @@ export interface LabProblemSummary {
 
 /** Everything the lab measured. */
 export interface LabResult {
-  options: Required<Omit<LabOptions, 'onCell'>>;
+  options: Required<Omit<LabOptions, 'onCell' | 'onProgress'>>;
   problems: LabProblemSummary[];
   cells: LabCell[];
 }
 
-function checkLabOptions(options: Required<Omit<LabOptions, 'onCell'>>): void {
+function checkLabOptions(options: Required<Omit<LabOptions, 'onCell' | 'onProgress'>>): void {
   const integerAtLeast = (value: number, minimum: number, name: string) => {
     if (!Number.isSafeInteger(value) || value < minimum) {
       throw new ArgumentError(name, `must be an integer >= ${minimum}, got ${value}`);
@@ -145,8 +150,9 @@ function measureCell(
   problem: LabProblem,
   spec: EstimatorSpec,
   temperature: number | null,
-  options: Required<Omit<LabOptions, 'onCell'>>,
+  options: Required<Omit<LabOptions, 'onCell' | 'onProgress'>>,
   root: RandomGenerator,
+  onBatch: (estimates: number) => void,
 ): LabCell {
   const configured = createEstimator(spec);
   const generator = root.foldIn(cellKey(problem.name, configured.label, temperature));
@@ -166,6 +172,7 @@ function measureCell(
     const replicas = Math.min(options.batch, options.estimates - done);
     accumulator.add(estimateBatch(problem, estimate, replicas));
     done += replicas;
+    onBatch(replicas);
   }
   return {
     problem: problem.name,
@@ -209,22 +216,31 @@ export function runLab(options: LabOptions = {}): LabResult {
   checkLabOptions(resolved);
   for (const spec of resolved.estimators) createEstimator(spec); // checks every spec before the long run
   const root = new RandomGenerator(resolved.seed);
+  // The (estimator, τ) cells measured on each problem, known up front so progress has a total.
+  const plan = resolved.estimators.flatMap((spec) => {
+    const configured = createEstimator(spec);
+    const temperatures = configured.usesTemperature
+      ? resolved.temperatures.filter((t) => configured.acceptsTemperature(t))
+      : [null];
+    return temperatures.map((temperature) => ({ spec, temperature }));
+  });
+  const total = resolved.problems.length * plan.length * resolved.estimates;
+  let drawn = 0;
+  const onBatch = (estimates: number) => {
+    drawn += estimates;
+    options.onProgress?.(drawn, total);
+  };
+  options.onProgress?.(0, total);
   const problems: LabProblemSummary[] = [];
   const cells: LabCell[] = [];
   for (const name of resolved.problems) {
     const problem = createLabProblem(name, resolved.seed);
     try {
       problems.push(summarize(problem));
-      for (const spec of resolved.estimators) {
-        const configured = createEstimator(spec);
-        const temperatures = configured.usesTemperature
-          ? resolved.temperatures.filter((t) => configured.acceptsTemperature(t))
-          : [null];
-        for (const temperature of temperatures) {
-          const cell = measureCell(problem, spec, temperature, resolved, root);
-          cells.push(cell);
-          options.onCell?.(cell);
-        }
+      for (const { spec, temperature } of plan) {
+        const cell = measureCell(problem, spec, temperature, resolved, root, onBatch);
+        cells.push(cell);
+        options.onCell?.(cell);
       }
     } finally {
       problem.dispose();

@@ -18,6 +18,11 @@ export interface EvaluationOptions {
    * least 1, at a time). Each pass holds a few [rows, 784] float32 tensors, so this bounds memory.
    */
   rowsPerPass?: number;
+  /**
+   * Called after each forward pass with the images scored so far and the total (for a progress
+   * bar; the evaluation itself stays free of any terminal code).
+   */
+  onProgress?: (done: number, total: number) => void;
 }
 
 function imageBatches(images: Float32Array, pixels: number, batchSize: number): Tensor[] {
@@ -41,7 +46,10 @@ export function discreteNegativeElbo(
 ): number {
   const pixels = model.shape.inputSize;
   const generator = new RandomGenerator(options.seed ?? 0);
+  const count = images.length / pixels;
   let total = 0;
+  let done = 0;
+  options.onProgress?.(0, count);
   for (const batch of imageBatches(images, pixels, options.batchSize ?? 500)) {
     const batchTotal = tf.tidy(() => {
       const logits = model.encode(batch);
@@ -50,10 +58,12 @@ export function discreteNegativeElbo(
       const elbo = tf.sub(bernoulliLogLikelihood(batch, model.decode(code)), klToUniform(logits));
       return tf.sum(elbo).dataSync()[0];
     });
+    done += batch.shape[0];
     batch.dispose();
     total += batchTotal;
+    options.onProgress?.(done, count);
   }
-  return -total / (images.length / pixels);
+  return -total / count;
 }
 
 /**
@@ -75,7 +85,10 @@ export function importanceWeightedNll(
   const generator = new RandomGenerator(options.seed ?? 0);
   const imagesPerPass = Math.max(1, Math.floor((options.rowsPerPass ?? 10_000) / samples));
   const logPrior = -latentVariables * Math.log(categories);
+  const imageCount = images.length / inputSize;
   let total = 0;
+  let done = 0;
+  options.onProgress?.(0, imageCount);
   for (const batch of imageBatches(images, inputSize, imagesPerPass)) {
     const batchTotal = tf.tidy(() => {
       const count = batch.shape[0];
@@ -95,8 +108,10 @@ export function importanceWeightedNll(
       const logMeanWeights = tf.sub(tf.logSumExp(logWeights, 1), Math.log(samples));
       return tf.sum(logMeanWeights).dataSync()[0];
     });
+    done += batch.shape[0];
     batch.dispose();
     total += batchTotal;
+    options.onProgress?.(done, imageCount);
   }
-  return -total / (images.length / inputSize);
+  return -total / imageCount;
 }

@@ -24,23 +24,44 @@ export interface RunSummary {
   timings: { trainingSeconds: number; stepsPerSecond: number; evaluationSeconds: number };
 }
 
+/** Options of {@link finishRun}. */
+export interface FinishRunOptions {
+  /**
+   * Called during the final evaluation (minutes on a full test set with many importance samples)
+   * with the work done and the total, counted in decoded images over both splits.
+   */
+  onProgress?: (done: number, total: number) => void;
+}
+
 /**
  * Ends a run: loads the best parameters by validation −ELBO, scores the train subset and the test
  * set (discretized −ELBO and the m-sample importance-weighted −log p(x)), and writes summary.json,
  * the layers model, samples.png, reconstructions.png and curves.png.
  */
-export async function finishRun(trainer: VaeTrainer): Promise<RunSummary> {
+export async function finishRun(trainer: VaeTrainer, options: FinishRunOptions = {}): Promise<RunSummary> {
   const { config } = trainer.state;
   trainer.loadBest();
   const started = performance.now();
   const trainLimit = config.evalTrainLimit > 0 ? config.evalTrainLimit * 784 : trainer.data.trainFixed.length;
+  const { onProgress } = options;
+  const pixels = trainer.model.shape.inputSize;
+  const trainImages = trainer.data.trainFixed.subarray(0, trainLimit);
+  const trainWork = (trainImages.length / pixels) * (1 + config.iwSamples);
+  const total = trainWork + (trainer.data.test.length / pixels) * (1 + config.iwSamples);
   const train = scoreSplit(
     trainer.model,
-    trainer.data.trainFixed.subarray(0, trainLimit),
+    trainImages,
     config.iwSamples,
     11,
+    onProgress && ((done) => onProgress(done, total)),
   );
-  const test = scoreSplit(trainer.model, trainer.data.test, config.iwSamples, 13);
+  const test = scoreSplit(
+    trainer.model,
+    trainer.data.test,
+    config.iwSamples,
+    13,
+    onProgress && ((done) => onProgress(trainWork + done, total)),
+  );
   const evaluationSeconds = (performance.now() - started) / 1000;
   const summary: RunSummary = {
     config,

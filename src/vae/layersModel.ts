@@ -2,6 +2,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { GumbelSoftmax } from '../layers/gumbelSoftmaxLayer.js';
 import { tf } from '../tf.js';
 import { CategoricalVae, type VaeShape } from './model.js';
+import { decodeVae, parseModelJson, SavedModelError, weightsFileOf } from './modelFormat.js';
 import { checkQuantization, quantizeWeights, type WeightQuantization } from './quantize.js';
 
 /** Options of {@link encodeVae} and `saveVae`. */
@@ -123,15 +124,28 @@ export async function vaeFromLayersModel(model: tfl.LayersModel): Promise<Catego
   return vae;
 }
 
+async function fetchBytes(url: URL, what: string): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new SavedModelError(url.href, `cannot fetch the ${what} (${(error as Error).message})`);
+  }
+  if (!response.ok) throw new SavedModelError(url.href, `cannot fetch the ${what} (HTTP ${response.status})`);
+  return response;
+}
+
 /**
  * Loads a saved VAE over HTTP(S) (in a browser: a URL relative to the page works too), e.g. the
- * `model.json` that `gumbel train` writes, served beside its weights file.
+ * `model.json` that `gumbel train` writes, served beside its weights file. The files are checked
+ * as strictly as on disk ({@link decodeVae}).
+ *
+ * @throws SavedModelError when a file cannot be fetched or is not a VAE this library saved.
  */
 export async function loadVaeFromUrl(url: string): Promise<CategoricalVae> {
-  const model = await tfl.loadLayersModel(tf.io.http(url));
-  try {
-    return await vaeFromLayersModel(model);
-  } finally {
-    model.dispose();
-  }
+  const modelUrl = new URL(url, typeof location === 'undefined' ? undefined : location.href);
+  const modelJson = parseModelJson(await (await fetchBytes(modelUrl, 'model')).text(), modelUrl.href);
+  const weightsUrl = new URL(weightsFileOf(modelJson, modelUrl.href), modelUrl);
+  const weights = new Uint8Array(await (await fetchBytes(weightsUrl, 'weights')).arrayBuffer());
+  return decodeVae(modelJson, weights, { model: modelUrl.href, weights: weightsUrl.href }).vae;
 }

@@ -49,6 +49,16 @@ export function float16Bits(value: number): number {
   return sign | ((halfExponent << 10) + roundShift(mantissa, 13));
 }
 
+/** The number whose IEEE half-precision bits are `bits` (the inverse of {@link float16Bits}). */
+export function float16Value(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >>> 10) & 0x1f;
+  const mantissa = bits & 0x3ff;
+  if (exponent === 0) return sign * mantissa * 2 ** -24; // zero and subnormals
+  if (exponent === 0x1f) return mantissa !== 0 ? Number.NaN : sign * Number.POSITIVE_INFINITY;
+  return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
+}
+
 /** value >> shift, rounded to nearest, ties to even. */
 function roundShift(value: number, shift: number): number {
   const kept = value >>> shift;

@@ -16,17 +16,32 @@ export interface SplitScores {
   importanceSamples: number;
 }
 
-/** Scores a split: discretized −ELBO and the m-sample importance-weighted −log p(x). */
+/**
+ * Scores a split: discretized −ELBO and the m-sample importance-weighted −log p(x).
+ *
+ * @param onProgress - called after each forward pass with the work done and the total, counted in
+ *   decoded images (one per image for the −ELBO, `samples` per image for the bound), so the two
+ *   passes share one progress bar in proportion to their cost.
+ */
 export function scoreSplit(
   model: CategoricalVae,
   images: Float32Array,
   samples: number,
   seed: number,
+  onProgress?: (done: number, total: number) => void,
 ): SplitScores {
+  const count = images.length / model.shape.inputSize;
+  const total = count * (1 + samples);
   return {
-    images: images.length / model.shape.inputSize,
-    negativeElbo: discreteNegativeElbo(model, images, { seed }),
-    importanceWeightedNll: importanceWeightedNll(model, images, samples, { seed: seed + 1 }),
+    images: count,
+    negativeElbo: discreteNegativeElbo(model, images, {
+      seed,
+      onProgress: onProgress && ((done) => onProgress(done, total)),
+    }),
+    importanceWeightedNll: importanceWeightedNll(model, images, samples, {
+      seed: seed + 1,
+      onProgress: onProgress && ((done) => onProgress(count + done * samples, total)),
+    }),
     importanceSamples: samples,
   };
 }

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { tf } from '../tf.js';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { writeFileAtomicSync } from '../viz/writeFileAtomic.js';
-import { encodeVae, vaeFromLayersModel } from './layersModel.js';
+import { encodeVae, toLayersModel } from './layersModel.js';
 import type { CategoricalVae } from './model.js';
-import { type WeightQuantization, weightBytes } from './quantize.js';
+import { type DecodedVae, decodeVae, parseModelJson, SavedModelError, weightsFileOf } from './modelFormat.js';
+import type { WeightQuantization } from './quantize.js';
 
 export { toLayersModel } from './layersModel.js';
 
@@ -48,77 +48,97 @@ function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** How often a reader retries when model.json and the weights come from two different saves. */
-const MISMATCH_RETRIES = 20;
-
-/** model.json and the weights file of one save, read so that they belong together. */
-async function readSavedFiles(
-  folder: string,
-): Promise<{ manifest: SavedManifest; bytes: Buffer; weightsPath: string }> {
-  for (let attempt = 0; ; attempt++) {
-    const files = readSavedFilesOnce(folder);
-    const expected = files.manifest.userDefinedMetadata?.weightsSha256;
-    if (expected === undefined || expected === sha256(files.bytes)) return files;
-    if (attempt === MISMATCH_RETRIES) {
-      throw new Error(
-        `${files.weightsPath}: its contents do not match model.json's checksum (the files come from different saves, or were altered)`,
-      );
-    }
-    // Another process is saving the model right now: its model.json will follow its weights.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** The weights' SHA-256 that `saveVae` records in model.json, if there is one. */
+function recordedChecksum(modelJson: unknown): string | undefined {
+  const metadata = (modelJson as { userDefinedMetadata?: { weightsSha256?: unknown } } | null)
+    ?.userDefinedMetadata;
+  return typeof metadata?.weightsSha256 === 'string' ? metadata.weightsSha256 : undefined;
 }
 
-interface SavedManifest {
-  modelTopology: object;
-  weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-  userDefinedMetadata?: { weightsSha256?: string };
+/** How often a reader looks again when model.json and the weights come from two different saves. */
+const MISMATCH_RETRIES = 20;
+
+interface SavedFiles {
+  modelJson: unknown;
+  bytes: Buffer;
+  topologyPath: string;
+  weightsPath: string;
 }
 
 /**
- * Reads a saved model folder with `tf.loadLayersModel` (Node has no file:// loader without
- * tfjs-node). While another process saves into the folder, it waits for the save to finish rather
- * than pair one save's model.json with another's weights.
+ * Reads and decodes model.json with its weights from one save: while another process saves (weights
+ * first, then model.json), the checksum recorded in model.json does not match the weights yet, so
+ * it looks again. Files that never match get decodeVae's own error, or else a checksum error.
  */
-export async function loadLayersModelFromFolder(folder: string): Promise<tfl.LayersModel> {
-  const { manifest, bytes } = await readSavedFiles(folder);
-  const group = manifest.weightsManifest[0];
-  const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
-  return tfl.loadLayersModel(
-    tf.io.fromMemory({ modelTopology: manifest.modelTopology, weightSpecs: group.weights, weightData }),
-  );
+function readMatchingSave(folder: string): DecodedVae {
+  for (let attempt = 0; ; attempt++) {
+    const files = readSavedFilesOnce(folder);
+    const decode = () =>
+      decodeVae(files.modelJson, files.bytes, { model: files.topologyPath, weights: files.weightsPath });
+    const expected = recordedChecksum(files.modelJson);
+    if (expected === undefined || expected === sha256(files.bytes)) return decode();
+    if (attempt === MISMATCH_RETRIES) {
+      decode().vae.dispose(); // throws the more specific error where there is one (truncated, NaN…)
+      throw new SavedModelError(
+        files.weightsPath,
+        "its contents do not match model.json's checksum (the files come from different saves, or were altered)",
+      );
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  }
 }
 
-function readSavedFilesOnce(folder: string): { manifest: SavedManifest; bytes: Buffer; weightsPath: string } {
-  const topologyPath = join(folder, MODEL_FILES.topology);
-  let manifest: SavedManifest;
+function readModelJson(topologyPath: string): unknown {
+  let text: string;
   try {
-    manifest = JSON.parse(readFileSync(topologyPath, 'utf8'));
+    text = readFileSync(topologyPath, 'utf8');
   } catch (error) {
-    throw new Error(`${topologyPath}: cannot read the model (${(error as Error).message})`);
+    throw new SavedModelError(topologyPath, `cannot read the model (${(error as Error).message})`);
   }
-  const group = manifest.weightsManifest?.[0];
-  if (!manifest.modelTopology || !group) throw new Error(`${topologyPath}: not a TF.js layers model`);
-  const weightsPath = join(folder, group.paths[0]);
+  return parseModelJson(text, topologyPath);
+}
+
+/**
+ * Loads a saved run's model (strictly checked, see {@link decodeVae}) with its stored temperature.
+ * While another process saves into the folder, it waits for that save to finish rather than pair
+ * one save's model.json with another's weights.
+ */
+export function readSavedVae(folder: string): DecodedVae {
+  return readMatchingSave(folder);
+}
+
+function readSavedFilesOnce(folder: string): SavedFiles {
+  const topologyPath = join(folder, MODEL_FILES.topology);
+  const modelJson = readModelJson(topologyPath);
+  const weightsPath = join(folder, weightsFileOf(modelJson, topologyPath));
   let bytes: Buffer;
   try {
     bytes = readFileSync(weightsPath);
   } catch (error) {
-    throw new Error(`${weightsPath}: cannot read the weights (${(error as Error).message})`);
+    throw new SavedModelError(weightsPath, `cannot read the weights (${(error as Error).message})`);
   }
-  const expectedBytes = weightBytes(group.weights);
-  if (bytes.length !== expectedBytes) {
-    throw new Error(`${weightsPath}: expected ${expectedBytes} bytes of weights, found ${bytes.length}`);
-  }
-  return { manifest, bytes, weightsPath };
+  return { modelJson, bytes, topologyPath, weightsPath };
 }
 
-/** Loads a saved run's model back into a {@link CategoricalVae}, reading its shape from the layers. */
-export async function loadVae(folder: string): Promise<CategoricalVae> {
-  const model = await loadLayersModelFromFolder(folder);
+/**
+ * Reads a saved model folder as a TF.js layers model (the layers of {@link toLayersModel}). The
+ * files are checked by {@link decodeVae} first: anything but a VAE this library saved, with finite
+ * weights, is rejected with a {@link SavedModelError}.
+ */
+export async function loadLayersModelFromFolder(folder: string): Promise<tfl.LayersModel> {
+  const { vae, temperature } = readSavedVae(folder);
   try {
-    return await vaeFromLayersModel(model);
+    return toLayersModel(vae, temperature);
   } finally {
-    model.dispose();
+    vae.dispose();
   }
+}
+
+/**
+ * Loads a saved run's model back into a {@link CategoricalVae}, reading its shape from the layers.
+ *
+ * @throws SavedModelError for missing, foreign, truncated or corrupt files, or non-finite weights.
+ */
+export async function loadVae(folder: string): Promise<CategoricalVae> {
+  return readSavedVae(folder).vae;
 }

@@ -38,6 +38,7 @@ describe('a reader racing a writer of the same saved model (what gumbel eval and
     while (!output.includes('ready')) await new Promise((resolve) => setTimeout(resolve, 10));
     const seen = [0, 0];
     while (!output.includes('done')) {
+      await new Promise((resolve) => setImmediate(resolve)); // let the writer's output arrive
       const model = await loadLayersModelFromFolder(folder);
       const temperature = model.getLayer('gumbel_softmax').getConfig().temperature;
       const sum = weightSum(model.getWeights().map((w) => w.dataSync()));

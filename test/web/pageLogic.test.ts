@@ -70,6 +70,9 @@ describe('class weights', () => {
     expect(problemWith('logits', [1, 60])).toMatch(/between −50 and 50/);
     expect(problemWith('logits', [1])).toMatch(/between 2 and 10/);
     expect(problemWith('logits', [1, -3])).toBeUndefined();
+    // Each finite, their sum not: normalizing would give NaN probabilities.
+    expect(problemWith('probabilities', [1e308, 1e308])).toMatch(/too large to add up/);
+    expect(problemWith('probabilities', [1e308, 1])).toBeUndefined();
   });
 });
 

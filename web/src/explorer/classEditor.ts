@@ -1,6 +1,7 @@
 import { RandomGenerator, uniformArray } from 'gumbel-softmax';
 import { classColor } from '../charts/colors.js';
 import { element, formatNumber, numberField } from '../dom.js';
+import { fieldMessage, readInteger, readNumber } from '../fieldCheck.js';
 import {
   type ClassWeights,
   convertWeights,
@@ -25,6 +26,7 @@ export function classEditor(initial: ClassWeights, onChange: (weights: ClassWeig
     step: 1,
     value: weights.values.length,
     id: 'class-count',
+    'aria-describedby': 'class-count-message',
   });
   const modeInputs = (['probabilities', 'logits'] as const).map((mode) =>
     element('input', { type: 'radio', name: 'weight-mode', value: mode, checked: mode === weights.mode }),
@@ -36,10 +38,9 @@ export function classEditor(initial: ClassWeights, onChange: (weights: ClassWeig
   const uniform = element('button', { type: 'button', class: 'secondary' }, ['Uniform']);
   const random = element('button', { type: 'button', class: 'secondary' }, ['Random π']);
   const classes = element('div', { class: 'class-inputs' });
-  const message = element('p', { class: 'error', 'aria-live': 'polite' });
-  message.hidden = true;
-
   const inputs = () => Array.from(classes.querySelectorAll('input'));
+  const message = fieldMessage('class-weights-message', inputs);
+  const countMessage = fieldMessage('class-count-message', () => [count.input]);
   const showNormalized = () => {
     const probabilities = probabilitiesOf(weights);
     classes.querySelectorAll('.normalized').forEach((span, k) => {
@@ -56,6 +57,7 @@ export function classEditor(initial: ClassWeights, onChange: (weights: ClassWeig
           ...(isProbability ? { min: 0 } : { min: -50, max: 50 }),
           value,
           id: `class-weight-${k + 1}`,
+          'aria-describedby': 'class-weights-message',
           'aria-label': isProbability ? `weight of class ${k + 1}` : `logit of class ${k + 1}`,
         });
         input.addEventListener('input', readInputs);
@@ -71,33 +73,29 @@ export function classEditor(initial: ClassWeights, onChange: (weights: ClassWeig
   };
   const commit = (next: ClassWeights, rebuild: boolean) => {
     weights = next;
-    message.hidden = true;
+    message.clear();
     if (rebuild) buildClassInputs();
     else showNormalized();
     onChange(weights);
   };
   function readInputs() {
-    const values = inputs().map((input) => (input.value === '' ? Number.NaN : Number(input.value)));
-    const problem = problemWith(weights.mode, values);
-    for (const input of inputs()) input.setAttribute('aria-invalid', String(problem !== undefined));
+    const read = inputs().map(readNumber);
+    const unreadable = read.findIndex((entry) => 'problem' in entry);
+    const values = read.map((entry) => ('value' in entry ? entry.value : Number.NaN));
+    const problem =
+      unreadable >= 0
+        ? `class ${unreadable + 1}: ${(read[unreadable] as { problem: string }).problem}`
+        : problemWith(weights.mode, values);
     if (problem !== undefined) {
-      message.textContent = `Not used: ${problem}.`;
-      message.hidden = false;
+      message.show(problem);
       return;
     }
     commit({ ...weights, values }, false);
   }
 
   count.input.addEventListener('input', () => {
-    const value = Number(count.input.value);
-    if (!Number.isInteger(value) || value < MIN_CLASSES || value > MAX_CLASSES) {
-      count.input.setAttribute('aria-invalid', 'true');
-      message.textContent = `Not used: choose between ${MIN_CLASSES} and ${MAX_CLASSES} classes.`;
-      message.hidden = false;
-      return;
-    }
-    count.input.setAttribute('aria-invalid', 'false');
-    commit(resizeWeights(weights, value), true);
+    const value = readInteger(count.input, countMessage, MIN_CLASSES, MAX_CLASSES, 'the number of classes');
+    if (value !== undefined) commit(resizeWeights(weights, value), true);
   });
   for (const input of modeInputs) {
     input.addEventListener('change', () =>
@@ -121,7 +119,8 @@ export function classEditor(initial: ClassWeights, onChange: (weights: ClassWeig
   return element('fieldset', { class: 'class-editor' }, [
     element('legend', {}, ['Class probabilities π (0 masks a class)']),
     element('div', { class: 'controls' }, [count.label, modeField, uniform, random]),
+    countMessage.element,
     classes,
-    message,
+    message.element,
   ]);
 }

@@ -36,6 +36,10 @@ export function problemWith(mode: ClassWeights['mode'], values: number[]): strin
   if (mode === 'probabilities') {
     if (values.some((value) => value < 0)) return 'probabilities cannot be negative';
     if (values.every((value) => value === 0)) return 'at least one probability must be above 0';
+    // Each weight is finite, but their sum may not be (1e308 twice): π would be NaN.
+    if (!Number.isFinite(values.reduce((sum, value) => sum + value, 0))) {
+      return 'the weights are too large to add up (keep their sum below 1e308)';
+    }
   } else if (values.some((value) => Math.abs(value) > 50)) {
     return 'keep logits between −50 and 50';
   }

@@ -1,4 +1,5 @@
 import { element, numberField } from '../dom.js';
+import { fieldMessage, readInteger, readNumber } from '../fieldCheck.js';
 
 /** The slider's range in log10 τ: 0.05 (10^−1.3, rounded) to 10, in steps of 0.01 (×1.023). */
 const LOG_MIN = -1.3;
@@ -16,7 +17,15 @@ export interface TemperatureControls {
   seed: () => number;
 }
 
-/** Builds the controls; `onChange` runs after every change of τ or the seed. */
+const MIN_TEMPERATURE = 0.05;
+const MAX_TEMPERATURE = 10;
+const MAX_SEED = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Builds the controls; `onChange` runs after every change of τ or the seed. τ is set with the slider
+ * or typed in its box; a typed τ or seed that cannot be used gets an inline message and the figures
+ * keep the last good value.
+ */
 export function temperatureControls(onChange: () => void): TemperatureControls {
   const slider = element('input', {
     type: 'range',
@@ -28,29 +37,66 @@ export function temperatureControls(onChange: () => void): TemperatureControls {
   });
   const readout = element('output', { for: 'temperature', id: 'temperature-value' });
   const sliderLabel = element('label', { for: 'temperature' }, ['Temperature τ (log scale, 0.05 to 10): ']);
-  const temperature = () => Math.min(10, Math.max(0.05, 10 ** Number(slider.value)));
+  let temperature = 1;
+  const typed = numberField('τ', {
+    min: MIN_TEMPERATURE,
+    max: MAX_TEMPERATURE,
+    step: 'any',
+    value: 1,
+    id: 'temperature-input',
+    'aria-describedby': 'temperature-input-message',
+  });
+  const typedMessage = fieldMessage('temperature-input-message', () => [typed.input]);
   const showTemperature = () => {
-    const text = `τ = ${formatTemperature(temperature())}`;
+    const text = `τ = ${formatTemperature(temperature)}`;
     readout.textContent = text;
     slider.setAttribute('aria-valuetext', text);
   };
-  const seed = numberField('Seed', { min: 0, step: 1, value: 1, id: 'seed' });
+  const seed = numberField('Seed', {
+    min: 0,
+    step: 1,
+    value: 1,
+    id: 'seed',
+    'aria-describedby': 'seed-message',
+  });
+  const seedMessage = fieldMessage('seed-message', () => [seed.input]);
+  let seedValue = 1;
   const resample = element('button', { type: 'button', id: 'resample' }, ['Resample']);
-  const seedValue = () => {
-    const value = Number(seed.input.value);
-    return Number.isSafeInteger(value) && value >= 0 ? value : 0;
-  };
   slider.addEventListener('input', () => {
+    temperature = Math.min(MAX_TEMPERATURE, Math.max(MIN_TEMPERATURE, 10 ** Number(slider.value)));
+    typed.input.value = formatTemperature(temperature);
+    typedMessage.clear();
+    showTemperature();
+    onChange();
+  });
+  typed.input.addEventListener('input', () => {
+    const read = readNumber(typed.input);
+    const problem =
+      'problem' in read
+        ? read.problem
+        : read.value < MIN_TEMPERATURE || read.value > MAX_TEMPERATURE
+          ? `τ must be from ${MIN_TEMPERATURE} to ${MAX_TEMPERATURE}`
+          : undefined;
+    if (problem !== undefined || !('value' in read)) {
+      typedMessage.show(problem ?? 'not a number');
+      return;
+    }
+    typedMessage.clear();
+    temperature = read.value;
+    slider.value = String(Math.log10(temperature));
     showTemperature();
     onChange();
   });
   seed.input.addEventListener('input', () => {
-    seed.input.setAttribute('aria-invalid', String(String(seedValue()) !== seed.input.value));
+    const value = readInteger(seed.input, seedMessage, 0, MAX_SEED, 'the seed');
+    if (value === undefined) return;
+    seedValue = value;
     onChange();
   });
   resample.addEventListener('click', () => {
-    seed.input.value = String(seedValue() + 1);
-    seed.input.setAttribute('aria-invalid', 'false');
+    seedValue = seedValue < MAX_SEED ? seedValue + 1 : 0;
+    seed.input.value = String(seedValue);
+    seedMessage.clear();
     onChange();
   });
   showTemperature();
@@ -59,8 +105,15 @@ export function temperatureControls(onChange: () => void): TemperatureControls {
     slider,
   ]);
   return {
-    element: element('div', { class: 'controls' }, [sliderField, seed.label, resample]),
-    temperature,
-    seed: seedValue,
+    element: element('div', { class: 'controls' }, [
+      sliderField,
+      typed.label,
+      seed.label,
+      resample,
+      typedMessage.element,
+      seedMessage.element,
+    ]),
+    temperature: () => temperature,
+    seed: () => seedValue,
   };
 }

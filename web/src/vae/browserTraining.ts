@@ -10,10 +10,13 @@ import {
 } from 'gumbel-softmax';
 import { lineChart } from '../charts/lineChart.js';
 import { element, formatNumber, numberField } from '../dom.js';
+import { fieldMessage, readInteger } from '../fieldCheck.js';
 import { reportError } from '../renderLoop.js';
 import { PIXELS } from './digits.js';
 
 const BATCH_SIZE = 100;
+/** The most steps the panel trains (a few minutes on a laptop). */
+const MAX_STEPS = 5000;
 /** τ from 1 down to 0.5 over the first few hundred steps (Jang et al. anneal over 100,000). */
 const SCHEDULE: TemperatureSchedule = {
   kind: 'exponential',
@@ -53,7 +56,19 @@ export function browserTraining(
   let model: CategoricalVae | undefined;
   let running = false;
   let stopRequested = false;
-  const steps = numberField('Steps', { min: 1, max: 5000, step: 1, value: 300, id: 'train-steps' });
+  const steps = numberField('Steps', {
+    min: 1,
+    max: MAX_STEPS,
+    step: 1,
+    value: 300,
+    id: 'train-steps',
+    'aria-describedby': 'train-steps-message',
+  });
+  const stepsMessage = fieldMessage('train-steps-message', () => [steps.input]);
+  let totalSteps = 300;
+  steps.input.addEventListener('input', () => {
+    totalSteps = readInteger(steps.input, stepsMessage, 1, MAX_STEPS, 'steps') ?? totalSteps;
+  });
   const start = element('button', { type: 'button', id: 'train-start' }, ['Train from scratch']);
   const stop = element('button', { type: 'button', id: 'train-stop', class: 'secondary', disabled: true }, [
     'Stop',
@@ -81,7 +96,7 @@ export function browserTraining(
   };
 
   const run = async () => {
-    const total = Math.max(1, Math.min(5000, Math.round(Number(steps.input.value)) || 300));
+    const total = totalSteps; // the last good value of the field
     model?.dispose();
     const vae = new CategoricalVae(shape, 1);
     model = vae;
@@ -127,6 +142,7 @@ export function browserTraining(
   const panel = element('div', { class: 'training' }, [
     element('h3', {}, ['Train one in this page']),
     element('div', { class: 'controls' }, [steps.label, start, stop]),
+    stepsMessage.element,
     progress,
     chart,
     done,
