@@ -19,6 +19,9 @@ export type { GumbelParameters } from './distributions/gumbel.js';
 export { EULER_GAMMA, Gumbel } from './distributions/gumbel.js';
 export type { DistributionClass, KLFunction } from './distributions/kl.js';
 export { klDivergence, registerKL } from './distributions/kl.js';
+export type { KSubsetParameters } from './distributions/kSubset.js';
+export { KSubset } from './distributions/kSubset.js';
+export { kSubsetLogNormalizer, kSubsetMarginals, kSubsetSample } from './distributions/kSubsetOps.js';
 export { LogitRelaxedBernoulli } from './distributions/logitRelaxedBernoulli.js';
 export type { NormalParameters } from './distributions/normal.js';
 export { Normal } from './distributions/normal.js';
@@ -65,6 +68,8 @@ export {
 export { philoxBlock } from './random/philox.js';
 export type { TemperatureSchedule } from './schedules/temperature.js';
 export { checkSchedule, DEFAULT_SCHEDULE, temperatureAt } from './schedules/temperature.js';
+export type { RelaxedTopKOptions, RelaxedTopKSample } from './structured/relaxedTopK.js';
+export { relaxedTopK, relaxedTopKSample } from './structured/relaxedTopK.js';
 export { tf } from './tf.js';
 export type { EvaluationOptions } from './vae/evaluate.js';
 export { discreteNegativeElbo, importanceWeightedNll } from './vae/evaluate.js';
