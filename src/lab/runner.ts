@@ -20,9 +20,12 @@ import { EstimateAccumulator, type EstimateStatistics } from './statistics.js';
 
 /** Options of {@link runLab}; every field has a quick default. */
 export interface LabOptions {
-  /** Which problems (default: all of {@link LAB_PROBLEM_NAMES}). */
+  /** Which problems (default: the categorical and Bernoulli ones; 'k-subset' only when named). */
   problems?: LabProblemName[];
-  /** Which estimators with which parameters (default: {@link DEFAULT_LAB_OPTIONS}' eight). */
+  /**
+   * Which estimators with which parameters (default: {@link DEFAULT_LAB_OPTIONS}' eight). A problem
+   * with estimators of its own (k-subset) measures those instead.
+   */
   estimators?: EstimatorSpec[];
   /** τ values (ReinMax skips those below 1; τ-free estimators are measured once). */
   temperatures?: number[];
@@ -40,7 +43,7 @@ export interface LabOptions {
 
 /** The lab's defaults. */
 export const DEFAULT_LAB_OPTIONS = {
-  problems: [...LAB_PROBLEM_NAMES] as LabProblemName[],
+  problems: ['quadratic', 'bernoulli', 'tiny-vae'] as LabProblemName[],
   estimators: [
     { name: 'straight-through' },
     { name: 'straight-through-gumbel' },
@@ -65,6 +68,8 @@ export interface LabCell extends EstimateStatistics {
   estimator: string;
   /** τ, or null for estimators without one. */
   temperature: number | null;
+  /** The law whose exact gradient the bias is measured against, where the problem has several. */
+  reference?: string;
   /** Mean wall-clock milliseconds of one estimate made alone (one `tf.grad` call, values read). */
   millisecondsPerEstimate: number;
 }
@@ -141,6 +146,34 @@ function cellKey(problem: string, estimator: string, temperature: number | null)
   return hash;
 }
 
+/** One (problem, estimator, τ) cell: M estimates against `exactGradient`, then the timing. */
+function measure(
+  problem: LabProblem,
+  cell: { label: string; temperature: number | null; reference?: string; exactGradient: Float32Array },
+  estimate: (logits: Tensor, generator: RandomGenerator) => Tensor,
+  options: Required<Omit<LabOptions, 'onCell'>>,
+  root: RandomGenerator,
+): LabCell {
+  const generator = root.foldIn(cellKey(problem.name, cell.label, cell.temperature));
+  const withNoise = (logits: Tensor) => estimate(logits, generator);
+  // A first batch, not counted: warms up the backend and the moving-average baseline.
+  estimateBatch(problem, withNoise, Math.min(options.batch, options.estimates));
+  const accumulator = new EstimateAccumulator(cell.exactGradient);
+  for (let done = 0; done < options.estimates; ) {
+    const replicas = Math.min(options.batch, options.estimates - done);
+    accumulator.add(estimateBatch(problem, withNoise, replicas));
+    done += replicas;
+  }
+  return {
+    problem: problem.name,
+    estimator: cell.label,
+    temperature: cell.temperature,
+    ...(cell.reference === undefined ? {} : { reference: cell.reference }),
+    ...accumulator.result(),
+    millisecondsPerEstimate: timeOneEstimate(problem, withNoise, options.timingCalls),
+  };
+}
+
 function measureCell(
   problem: LabProblem,
   spec: EstimatorSpec,
@@ -149,31 +182,44 @@ function measureCell(
   root: RandomGenerator,
 ): LabCell {
   const configured = createEstimator(spec);
-  const generator = root.foldIn(cellKey(problem.name, configured.label, temperature));
   const categorical = (logits: Tensor, loss: DownstreamLoss, options?: ConfiguredEstimatorOptions) =>
     configured.estimate(logits, loss, options ?? { temperature: 1 });
   const estimator = problem.binary ? binary(categorical) : categorical;
-  const estimate = (logits: Tensor) =>
-    estimator(logits, (sample) => problem.loss(sample), {
-      temperature: temperature ?? 1,
-      seed: generator,
-      validateArgs: false,
-    }).loss;
-  // A first batch, not counted: warms up the backend and the moving-average baseline.
-  estimateBatch(problem, estimate, Math.min(options.batch, options.estimates));
-  const accumulator = new EstimateAccumulator(problem.exactGradient);
-  for (let done = 0; done < options.estimates; ) {
-    const replicas = Math.min(options.batch, options.estimates - done);
-    accumulator.add(estimateBatch(problem, estimate, replicas));
-    done += replicas;
+  const cell = { label: configured.label, temperature, exactGradient: problem.exactGradient };
+  return measure(
+    problem,
+    cell,
+    (logits, generator) =>
+      estimator(logits, (sample) => problem.loss(sample), {
+        temperature: temperature ?? 1,
+        seed: generator,
+        validateArgs: false,
+      }).loss,
+    options,
+    root,
+  );
+}
+
+/** The cells of a problem that brings its own estimators (k-subset), over the temperatures. */
+function measureOwnEstimators(
+  problem: LabProblem,
+  options: Required<Omit<LabOptions, 'onCell'>>,
+  root: RandomGenerator,
+  onCell: (cell: LabCell) => void,
+): void {
+  for (const estimator of problem.estimators ?? []) {
+    for (const temperature of estimator.usesTemperature ? options.temperatures : [null]) {
+      const cell = {
+        label: estimator.label,
+        temperature,
+        reference: estimator.reference,
+        exactGradient: estimator.exactGradient,
+      };
+      const estimate = (logits: Tensor, seed: RandomGenerator) =>
+        estimator.estimate(logits, (sample) => problem.loss(sample), { temperature: temperature ?? 1, seed });
+      onCell(measure(problem, cell, estimate, options, root));
+    }
   }
-  return {
-    problem: problem.name,
-    estimator: configured.label,
-    temperature,
-    ...accumulator.result(),
-    millisecondsPerEstimate: timeOneEstimate(problem, estimate, options.timingCalls),
-  };
 }
 
 function summarize(problem: LabProblem): LabProblemSummary {
@@ -215,16 +261,21 @@ export function runLab(options: LabOptions = {}): LabResult {
     const problem = createLabProblem(name, resolved.seed);
     try {
       problems.push(summarize(problem));
+      const record = (cell: LabCell) => {
+        cells.push(cell);
+        options.onCell?.(cell);
+      };
+      if (problem.estimators) {
+        measureOwnEstimators(problem, resolved, root, record);
+        continue;
+      }
       for (const spec of resolved.estimators) {
         const configured = createEstimator(spec);
         const temperatures = configured.usesTemperature
           ? resolved.temperatures.filter((t) => configured.acceptsTemperature(t))
           : [null];
-        for (const temperature of temperatures) {
-          const cell = measureCell(problem, spec, temperature, resolved, root);
-          cells.push(cell);
-          options.onCell?.(cell);
-        }
+        for (const temperature of temperatures)
+          record(measureCell(problem, spec, temperature, resolved, root));
       }
     } finally {
       problem.dispose();
