@@ -1,4 +1,4 @@
-import { logSoftmaxAlong, moveAxisLast, moveLastAxisTo } from '../ops/axis.js';
+import { moveAxisLast, moveLastAxisTo } from '../ops/axis.js';
 import { type AxisOptions, prepareLogits } from '../ops/prepare.js';
 import { straightThrough } from '../ops/straightThrough.js';
 import type { Seed } from '../random/generator.js';
@@ -28,38 +28,45 @@ export interface RelaxedTopKSample {
   indices: Tensor;
 }
 
-/**
- * A mask of each slice's largest score computed off the gradient tape (no comparison op lands on
- * it): the one item whose log(1 − p) needs the sum of the others' mass.
- */
-function largestMask(scores: Tensor): Tensor {
-  const mask = tf.customGrad((input) => {
-    const values = input as Tensor;
-    const last = values.shape[values.rank - 1];
-    return {
-      value: tf.cast(tf.oneHot(tf.argMax(values, -1), last), 'float32'),
-      gradFunc: (dy: Tensor) => tf.zerosLike(dy),
-    };
-  });
-  return tf.cast(mask(scores), 'bool');
+/** `compute(input)` as a constant: its value, with no gradient (and no op on the tape behind it). */
+function constantOf(input: Tensor, compute: (input: Tensor) => Tensor): Tensor {
+  const op = tf.customGrad((x) => ({
+    value: compute(x as Tensor),
+    gradFunc: () => tf.zerosLike(x as Tensor),
+  }));
+  return op(input);
 }
 
+/** Added to a score to leave it out of a log-sum-exp (finite, so 0·it is 0, never NaN). */
+const EXCLUDED = 1e30;
+
 /**
- * log(1 − p) for p = softmax(scores) along the last axis, finite wherever the truth is: for the
- * largest item as log Σ_{others} e^s − log Σ e^s (exact even when p rounds to 1), for the rest
- * (p ≤ ½) as log1p(−p). Masked items (score −∞, p = 0) get 0, with finite gradients everywhere.
+ * One relaxed step along the last axis: p = softmax(α/τ), and log(1 − p) finite wherever the truth
+ * is — for each row's largest item as log Σ_{others} e^s − log Σ e^s, each sum with its own max
+ * subtracted (exact even where p rounds to 1), for the rest (p ≤ ½) as log1p(−p). Masked items
+ * (score −∞) get p = 0 and log(1 − p) = 0. The shifts are constants (a log-sum-exp does not depend
+ * on them), so no max op lands on the gradient tape.
  */
-function logOneMinusSoftmax(scores: Tensor, logProbabilities: Tensor): Tensor {
-  const isLargest = largestMask(scores);
-  const minusInfinity = tf.fill(scores.shape, Number.NEGATIVE_INFINITY);
-  const othersMass = tf.sub(
-    tf.logSumExp(tf.where(isLargest, minusInfinity, scores), -1, true),
-    tf.logSumExp(scores, -1, true),
-  );
-  // The log1p branch sees a harmless −1 where it is not used, so its gradient is never 0·∞ = NaN.
-  const safeLogProbabilities = tf.where(isLargest, tf.fill(scores.shape, -1), logProbabilities);
-  const rest = tf.log1p(tf.neg(tf.exp(safeLogProbabilities)));
-  return tf.where(isLargest, tf.broadcastTo(othersMass, scores.shape), rest);
+function relaxedStep(
+  weights: Tensor,
+  temperature: number,
+  withUpdate: boolean,
+): { probabilities: Tensor; logKeep?: Tensor } {
+  const scores = tf.div(weights, temperature);
+  const largest = constantOf(scores, (s) => tf.max(s, -1, true));
+  const shifted = tf.sub(scores, largest);
+  const exps = tf.exp(shifted);
+  const total = tf.sum(exps, -1, true);
+  const probabilities = tf.div(exps, total);
+  if (!withUpdate) return { probabilities };
+  // 1 at each row's largest score, 0 elsewhere (ties, of probability 0 under the noise, mark both).
+  const isLargest = constantOf(shifted, (x) => tf.sub(1, tf.step(tf.neg(x))));
+  const others = tf.sub(shifted, tf.mul(isLargest, EXCLUDED));
+  const othersLargest = constantOf(others, (x) => tf.max(x, -1, true));
+  const logOthers = tf.add(othersLargest, tf.log(tf.sum(tf.exp(tf.sub(others, othersLargest)), -1, true)));
+  const logKeepLargest = tf.sub(logOthers, tf.log(total));
+  const rest = tf.log1p(tf.neg(tf.mul(probabilities, tf.sub(1, isLargest))));
+  return { probabilities, logKeep: tf.add(rest, tf.mul(isLargest, logKeepLargest)) };
 }
 
 /**
@@ -69,20 +76,30 @@ function logOneMinusSoftmax(scores: Tensor, logProbabilities: Tensor): Tensor {
 export function relaxedKHot(perturbed: Tensor, k: number, temperature: number): Tensor {
   return tf.tidy(() => {
     let weights = perturbed;
-    let total = tf.zerosLike(perturbed);
+    let total: Tensor | undefined;
     for (let step = 0; step < k; step++) {
-      const scores = tf.div(weights, temperature);
-      const logProbabilities = logSoftmaxAlong(scores, -1);
-      total = tf.add(total, tf.exp(logProbabilities));
-      if (step < k - 1) weights = tf.add(weights, logOneMinusSoftmax(scores, logProbabilities));
+      const { probabilities, logKeep } = relaxedStep(weights, temperature, step < k - 1);
+      total = total ? tf.add(total, probabilities) : probabilities;
+      if (logKeep) weights = tf.add(weights, logKeep);
     }
-    return total;
+    return total as Tensor;
   });
 }
 
-/** Exact k-hot (float32) of int32 indices along the last axis. */
+/**
+ * Exact k-hot (float32) of int32 indices [..., k] (distinct within a row) along a new last axis of
+ * size `categories`, by one scatter (a one-hot per pick would build [..., k, n]).
+ */
 export function kHotOf(indices: Tensor, categories: number): Tensor {
-  return tf.tidy(() => tf.sum(tf.cast(tf.oneHot(indices, categories), 'float32'), -2));
+  return tf.tidy(() => {
+    const k = indices.shape[indices.rank - 1];
+    const picks = tf.reshape(indices, [-1]);
+    const rows = picks.shape[0] / k;
+    const rowOf = tf.floorDiv(tf.range(0, rows * k, 1, 'int32'), tf.scalar(k, 'int32'));
+    const coordinates = tf.stack([rowOf, picks], 1);
+    const kHot = tf.scatterND(coordinates, tf.ones([rows * k]), [rows, categories]);
+    return tf.reshape(kHot, [...indices.shape.slice(0, -1), categories]);
+  });
 }
 
 /**
