@@ -24,16 +24,20 @@ function forEachRow(
   }
 }
 
-/** log Z(θ) = log Σ_{|S|=k} exp(Σ_{i∈S} θ_i) along the last axis, without gradient. */
-function logNormalizerValues(logits: Tensor, k: number): { logZ: Float32Array; marginals: Float32Array } {
+/** log Z of every row and, when `withMarginals`, the marginals μ = ∂ log Z/∂θ (float32, the logits' shape). */
+function normalizerValues(
+  logits: Tensor,
+  k: number,
+  withMarginals: boolean,
+): { logZ: Float32Array; marginals: Float32Array } {
   const n = logits.shape[logits.rank - 1];
   const values = logits.dataSync();
   const logZ = new Float32Array(values.length / n);
-  const marginals = new Float32Array(values.length);
+  const marginals = new Float32Array(withMarginals ? values.length : 0);
   forEachRow(values, n, (row, r) => {
     const table = logElementarySymmetricTable(row, k);
     logZ[r] = table[table.length - 1];
-    marginals.set(subsetMarginals(row, k, table).marginals, r * n);
+    if (withMarginals) marginals.set(subsetMarginals(row, k, table).marginals, r * n);
   });
   return { logZ, marginals };
 }
@@ -46,12 +50,13 @@ function logNormalizerValues(logits: Tensor, k: number): { logZ: Float32Array; m
 export function kSubsetLogNormalizer(logits: Tensor, k: number): Tensor {
   const op = tf.customGrad((input, save) => {
     const theta = input as Tensor;
-    const { logZ, marginals } = logNormalizerValues(theta, k);
-    const marginalTensor = tf.tensor(marginals, theta.shape, 'float32');
-    (save as tf.GradSaveFunc)([marginalTensor]);
+    (save as tf.GradSaveFunc)([theta]);
     return {
-      value: tf.tensor(logZ, theta.shape.slice(0, -1), 'float32'),
-      gradFunc: (dy: Tensor, [saved]: Tensor[]) => tf.mul(tf.expandDims(dy, -1), saved),
+      value: tf.tensor(normalizerValues(theta, k, false).logZ, theta.shape.slice(0, -1), 'float32'),
+      gradFunc: (dy: Tensor, [saved]: Tensor[]) => {
+        const marginals = tf.tensor(normalizerValues(saved, k, true).marginals, saved.shape, 'float32');
+        return tf.mul(tf.expandDims(dy, -1), marginals);
+      },
     };
   });
   return op(logits);
@@ -67,7 +72,7 @@ export function kSubsetMarginals(logits: Tensor, k: number): Tensor {
     const theta = input as Tensor;
     (save as tf.GradSaveFunc)([theta]);
     return {
-      value: tf.tensor(logNormalizerValues(theta, k).marginals, theta.shape, 'float32'),
+      value: tf.tensor(normalizerValues(theta, k, true).marginals, theta.shape, 'float32'),
       gradFunc: (dy: Tensor, [saved]: Tensor[]) => {
         const n = saved.shape[saved.rank - 1];
         const direction = dy.dataSync();
