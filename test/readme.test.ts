@@ -39,4 +39,9 @@ describe('README', () => {
     const printed = await runExample('## Gradient estimators', 'estimators');
     expect(printed.join('\n')).toMatch(/reinmax.*\n.*gumbel-rao.*\n.*score-function/);
   });
+
+  it('k-subsets example runs as written', async () => {
+    const printed = await runExample('## k-subsets', 'subsets');
+    expect(printed.join('\n')).toMatch(/relaxed.*\n.*hard.*\n.*marginals.*sample.*\n.*simple/);
+  });
 });
