@@ -109,6 +109,30 @@ describe('relaxedTopK', () => {
     tf.dispose([soft, indices]);
   });
 
+  it('hard along any axis: an exact k-hot of the indices, from the same draw as soft', () => {
+    const scores = tf.randomNormal([4, 5, 6], 0, 1, 'float32', 3);
+    for (const axis of [0, 1]) {
+      const size = scores.shape[axis];
+      const { soft, hard, indices } = relaxedTopKSample(scores, 2, { axis, temperature: 0.01, seed: 4 });
+      expect(indices.shape[axis]).toBe(2);
+      expect(indices.dtype).toBe('int32');
+      const sums = takeValues(tf.sum(hard, axis));
+      expect(sums.every((v) => v === 2)).toBe(true);
+      expect(takeValues(tf.sum(tf.mul(hard, tf.sub(1, hard)))).every((v) => v === 0)).toBe(true); // 0s and 1s
+      // At τ = 0.01 the soft sample sits on the same k-hot on average. Not in every slice: where the
+      // top two perturbed logits are within ~τ, step 1 splits between them, log(1 − p) (not scaled
+      // by τ) pushes both below the third, and step 2 takes the third, which hard does not.
+      expect(takeValues(tf.mean(tf.abs(tf.sub(soft, hard))))[0]).toBeLessThan(0.02);
+      expect(size).toBeGreaterThan(2);
+      tf.dispose([soft, hard, indices]);
+    }
+    const wrongNoise = tf.zeros([3, 4]);
+    expect(() => relaxedTopK(logits, 2, { noise: wrongNoise })).toThrow(
+      /noise must have the logits' shape \[3,5\]/,
+    );
+    tf.dispose([scores, wrongNoise]);
+  });
+
   it('hard backward is exactly the soft gradient (straight-through)', () => {
     const weights = tf.tensor1d([0.3, -1, 2, 0.7, -0.2]);
     const gradientOf = (hard: boolean) =>
