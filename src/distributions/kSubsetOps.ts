@@ -92,7 +92,8 @@ export function kSubsetMarginals(logits: Tensor, k: number): Tensor {
 /**
  * Exact k-hot draws (float32 0/1, k ones per row) of p(S) ∝ exp(Σ_{i∈S} θ_i), shape
  * `[...sampleShape, ...logits.shape]`, by sequential conditional sampling from the recursion's table
- * (one seeded uniform per item). Not differentiable; masked items are never drawn.
+ * (one seeded uniform per item, float32 with 23 random bits, so each inclusion probability is
+ * honoured to within 2⁻²³). Not differentiable; masked items are never drawn.
  */
 export function kSubsetSample(logits: Tensor, k: number, sampleShape: number[], seed?: Seed): Tensor {
   const n = logits.shape[logits.rank - 1];
