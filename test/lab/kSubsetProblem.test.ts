@@ -1,8 +1,12 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tf } from '../../src/index.js';
 import { kSubsetProblem } from '../../src/lab/kSubsetProblem.js';
 import { labTable } from '../../src/lab/report.js';
 import { runLab } from '../../src/lab/runner.js';
+import { gumbel } from '../helpers/cli.js';
 import { softmaxOf } from '../helpers/stats.js';
 
 /** Every k-subset of n items. */
@@ -104,5 +108,32 @@ describe('the k-subset lab problem', () => {
     const warm = cell('relaxed-top-k', 2);
     expect(warm?.bias).toBeGreaterThan(4 * (warm?.biasStandardError ?? 0));
     expect(labTable(result)).toMatch(/\| simple \(vs k-subset law\) \| – \|/);
+  });
+
+  it('runs from the CLI: gumbel lab --problems k-subset', () => {
+    const out = mkdtempSync(join(tmpdir(), 'gumbel-lab-k-subset-'));
+    try {
+      const result = gumbel(
+        'lab',
+        '--out',
+        out,
+        '--problems',
+        'k-subset',
+        '--temperatures',
+        '0.5',
+        '--estimates',
+        '50',
+        '--timing-calls',
+        '1',
+      );
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(/\| relaxed-top-k ST \(vs gumbel top-k law\) \| 0\.5 \|/);
+      expect(result.stdout).toMatch(/\| score-function S=4 LOO \(vs k-subset law\) \| – \|/);
+      for (const file of ['lab.json', 'table.md', 'bias-k-subset.png', 'variance-k-subset.png']) {
+        expect(existsSync(join(out, file))).toBe(true);
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });
