@@ -18,6 +18,7 @@ import { initBackend } from '../src/backend.js';
 import { tf } from '../src/tf.js';
 import { noiseThroughput, opCase, parallelVaeStepCase, vaeStepCase, withFusedKernels } from './cases.js';
 import { memorySoak } from './soak.js';
+import { kSubsetLogNormalizerCase, relaxedTopKCase } from './subsetCases.js';
 import type { Timing } from './timing.js';
 
 const OP_SHAPES: [number, number][] = [
@@ -26,6 +27,9 @@ const OP_SHAPES: [number, number][] = [
   [4096, 1024],
 ];
 const VAE_STEPS = 30;
+/** relaxedTopK's case: [rows, n, k]; the KSubset log-normalizer's: [n, k]. */
+const RELAXED_TOP_K: [number, number, number] = [256, 1000, 50];
+const K_SUBSET_NORMALIZER: [number, number] = [1000, 100];
 const PYTHON = '/usr/bin/python3';
 
 interface TorchTimings {
@@ -33,10 +37,17 @@ interface TorchTimings {
   ops: { shape: number[]; hard: boolean; ms: Timing }[];
   vaeStep: Timing;
   vaeStepTwoThreads: Timing;
+  relaxedTopK?: Timing;
 }
 
 function torchTimings(repeats: number): TorchTimings | undefined {
-  const job = JSON.stringify({ opShapes: OP_SHAPES, repeats, vaeSteps: VAE_STEPS, threads: 1 });
+  const job = JSON.stringify({
+    opShapes: OP_SHAPES,
+    repeats,
+    vaeSteps: VAE_STEPS,
+    threads: 1,
+    relaxedTopK: RELAXED_TOP_K,
+  });
   const run = spawnSync(PYTHON, ['bench/bench_torch.py'], { input: job, encoding: 'utf8' });
   if (run.status !== 0) {
     console.log(
@@ -77,6 +88,8 @@ async function main(): Promise<void> {
   const vaeComposed = withFusedKernels(false, () => vaeStepCase(VAE_STEPS));
   const vaeTwoWorkers = await parallelVaeStepCase(2, VAE_STEPS);
   const noise = noiseThroughput();
+  const relaxedTopK = relaxedTopKCase(...RELAXED_TOP_K, Math.min(repeats, 5));
+  const kSubsetNormalizer = kSubsetLogNormalizerCase(...K_SUBSET_NORMALIZER, repeats);
   const torch = torchTimings(repeats);
   const threads = (n: number) => `${n} thread${n > 1 ? 's' : ''}`;
   const lines = [
@@ -87,6 +100,8 @@ async function main(): Promise<void> {
         `| gumbelSoftmax ${op.shape.join('×')} ${op.hard ? 'hard' : 'soft'}, fwd+bwd, ${threads(1)} | ${cell(op.ms)} | ${cell(op.composedMs)} | ${cell(torch?.ops[i]?.ms)} | ${ratio(op.ms, torch?.ops[i]?.ms)} |`,
     ),
     `| VAE training step (batch 100), ${threads(1)} | ${cell(vae)} | ${cell(vaeComposed)} | ${cell(torch?.vaeStep)} | ${ratio(vae, torch?.vaeStep)} |`,
+    `| relaxedTopK ${RELAXED_TOP_K[0]}×${RELAXED_TOP_K[1]}, k = ${RELAXED_TOP_K[2]}, fwd+bwd, ${threads(1)} | ${cell(relaxedTopK)} | — | ${cell(torch?.relaxedTopK)} | ${torch?.relaxedTopK ? ratio(relaxedTopK, torch.relaxedTopK) : ''} |`,
+    `| KSubset log-normalizer, n = ${K_SUBSET_NORMALIZER[0]}, k = ${K_SUBSET_NORMALIZER[1]} (JS, float64) | ${cell(kSubsetNormalizer)} | — | — | |`,
     `| VAE training step (batch 100), 2 workers / ${threads(2)} | ${cell(vaeTwoWorkers)} | — | ${cell(torch?.vaeStepTwoThreads)} | ${ratio(vaeTwoWorkers, torch?.vaeStepTwoThreads)} |`,
   ];
   console.log(`\n${lines.join('\n')}\n`);
@@ -119,6 +134,8 @@ async function main(): Promise<void> {
     vaeComposed,
     vaeTwoWorkers,
     noise,
+    relaxedTopK,
+    kSubsetNormalizer,
     torch,
     soak,
     memory,

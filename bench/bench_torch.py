@@ -2,7 +2,9 @@
 """PyTorch side of `npm run bench`: the same work as bench/bench.ts, timed the same way.
 
 Reads a JSON job on stdin ({"opShapes": [[rows, K], ...], "repeats": n, "vaeSteps": n,
-"threads": t}) and prints JSON timings (milliseconds per call: median, min, max). Gumbel-softmax:
+"threads": t, optional "relaxedTopK": [rows, n, k]}) and prints JSON timings (milliseconds per
+call: median, min, max). Relaxed top-k: forward + backward of sum(w * relaxed k-hot), the formula
+of src/structured/relaxedTopK.ts (no framework ships one). Gumbel-softmax:
 forward + backward w.r.t. the logits of sum(w * F.gumbel_softmax(logits, tau=1, hard)); VAE:
 one Adam step of the 784-512-256-(20x10) categorical VAE at batch 100 (analytic KL, soft sample),
 on t threads ("vaeStep") and again on 2 threads ("vaeStepTwoThreads") for the 2-worker comparison.
@@ -43,6 +45,33 @@ def op_case(rows, categories, hard, repeats):
     return timed(run, repeats)
 
 
+def relaxed_topk_case(rows, items, k, repeats):
+    """Xie & Ermon's relaxed k-hot as src/structured/relaxedTopK.ts computes it (tau = 0.5), fwd + bwd."""
+    logits = torch.randn(rows, items, requires_grad=True)
+    weights = torch.randn(rows, items)
+    temperature = 0.5
+
+    def relaxed(perturbed):
+        total = torch.zeros_like(perturbed)
+        for step in range(k):
+            scores = perturbed / temperature
+            log_p = F.log_softmax(scores, -1)
+            total = total + log_p.exp()
+            if step < k - 1:
+                largest = F.one_hot(scores.argmax(-1), items).bool()
+                others = torch.logsumexp(scores.masked_fill(largest, float("-inf")), -1, True) - torch.logsumexp(scores, -1, True)
+                rest = torch.log1p(-log_p.masked_fill(largest, -1.0).exp())
+                perturbed = perturbed + torch.where(largest, others.expand_as(scores), rest)
+        return total
+
+    def run():
+        logits.grad = None
+        gumbel = -torch.log(-torch.log(torch.rand(rows, items)))
+        (relaxed(logits + gumbel) * weights).sum().backward()
+
+    return timed(run, repeats)
+
+
 def vae_case(steps):
     n, k = 20, 10
     encoder = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(), nn.Linear(256, n * k))
@@ -79,6 +108,9 @@ def main():
         "ops": ops,
         "vaeStep": vae_case(job["vaeSteps"]),
     }
+    if "relaxedTopK" in job:
+        rows, items, k = job["relaxedTopK"]
+        result["relaxedTopK"] = relaxed_topk_case(rows, items, k, job["repeats"])
     torch.set_num_threads(2)
     result["vaeStepTwoThreads"] = vae_case(job["vaeSteps"])
     json.dump(result, sys.stdout)

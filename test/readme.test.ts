@@ -44,4 +44,9 @@ describe('README', () => {
     const printed = await runExample('## Any solver: perturbed optimizers', 'perturbed');
     expect(printed.join('\n')).toMatch(/perturbed argmax.*\n.*softmax.*\n.*y − ŷ/);
   });
+
+  it('k-subsets example runs as written', async () => {
+    const printed = await runExample('## k-subsets', 'subsets');
+    expect(printed.join('\n')).toMatch(/relaxed.*\n.*hard.*\n.*marginals.*sample.*\n.*simple/);
+  });
 });

@@ -33,5 +33,7 @@ export { BASELINE_NAMES, checkEstimatorSpec, createEstimator, ESTIMATOR_NAMES } 
 export { reinmax } from './reinmax.js';
 export type { ScoreFunctionBaseline, ScoreFunctionOptions } from './scoreFunction.js';
 export { scoreFunction } from './scoreFunction.js';
+export type { SimpleOptions } from './simple.js';
+export { simple } from './simple.js';
 export { straightThrough } from './straightThrough.js';
 export { straightThroughGumbel } from './straightThroughGumbel.js';

@@ -1,7 +1,8 @@
 /**
  * Problems whose exact gradient is computable by enumerating the discrete choices, so estimators
  * can be measured against it: a quadratic over one categorical, Tucker et al.'s toy problem over
- * Bernoulli bits, and a tiny VAE whose latent configurations can all be summed.
+ * Bernoulli bits, a tiny VAE whose latent configurations can all be summed, and (in
+ * kSubsetProblem.ts) a quadratic over k-subsets.
  */
 import { softplus } from '../math/softplus.js';
 import { oneHotAlong } from '../ops/axis.js';
@@ -10,6 +11,8 @@ import { normalArray, uniformArray } from '../random/noise.js';
 import type { Tensor } from '../tf.js';
 import { tf } from '../tf.js';
 import { ArgumentError } from '../validate.js';
+import type { LabEstimator } from './kSubsetEstimators.js';
+import { kSubsetProblem } from './kSubsetProblem.js';
 
 /**
  * A problem L(θ) = Σ_b E_{z_b ~ q_θ}[f_b(z_b)] at fixed logits θ, with its exact gradient.
@@ -32,12 +35,17 @@ export interface LabProblem {
   readonly exactValue: number;
   /** ∇θ L, exact, flattened. */
   readonly exactGradient: Float32Array;
+  /**
+   * The problem's own estimators, measured instead of the registry's categorical ones (whose
+   * one-hot samples do not fit it), each with the exact gradient its bias is measured against.
+   */
+  readonly estimators?: (LabEstimator & { exactGradient: Float32Array })[];
   /** Frees the problem's tensors. */
   dispose(): void;
 }
 
 /** The problems by name. */
-export const LAB_PROBLEM_NAMES = ['quadratic', 'bernoulli', 'tiny-vae'] as const;
+export const LAB_PROBLEM_NAMES = ['quadratic', 'bernoulli', 'tiny-vae', 'k-subset'] as const;
 
 /** One of {@link LAB_PROBLEM_NAMES}. */
 export type LabProblemName = (typeof LAB_PROBLEM_NAMES)[number];
@@ -205,5 +213,6 @@ export function createLabProblem(name: LabProblemName, seed: number): LabProblem
   if (name === 'quadratic') return quadraticProblem({ seed });
   if (name === 'bernoulli') return bernoulliProblem({ seed: seed + 2 });
   if (name === 'tiny-vae') return tinyVaeProblem({ seed: seed + 1 });
+  if (name === 'k-subset') return kSubsetProblem({ seed: seed + 3 });
   throw new ArgumentError('problem', `must be one of ${LAB_PROBLEM_NAMES.join(', ')}, got ${name}`);
 }

@@ -14,7 +14,8 @@ export function formatMeasure(value: number): string {
 }
 
 /**
- * One Markdown table per problem: estimator, τ, bias (± its Monte-Carlo standard error), variance,
+ * One Markdown table per problem: estimator (with the law whose exact gradient it is measured
+ * against, where the problem has several), τ, bias (± its Monte-Carlo standard error), variance,
  * cosine to the exact gradient, milliseconds per estimate. `temperatures` keeps only those τ
  * (τ-free estimators always appear).
  */
@@ -35,7 +36,7 @@ export function labTable(result: LabResult, temperatures?: number[]): string {
         ...rows
           .map((cell) =>
             [
-              cell.estimator,
+              cell.reference === undefined ? cell.estimator : `${cell.estimator} (vs ${cell.reference})`,
               cell.temperature === null ? '–' : String(cell.temperature),
               formatMeasure(cell.bias),
               formatMeasure(cell.biasStandardError),

@@ -20,9 +20,12 @@ import { EstimateAccumulator, type EstimateStatistics } from './statistics.js';
 
 /** Options of {@link runLab}; every field has a quick default. */
 export interface LabOptions {
-  /** Which problems (default: all of {@link LAB_PROBLEM_NAMES}). */
+  /** Which problems (default: the categorical and Bernoulli ones; 'k-subset' only when named). */
   problems?: LabProblemName[];
-  /** Which estimators with which parameters (default: {@link DEFAULT_LAB_OPTIONS}' eight). */
+  /**
+   * Which estimators with which parameters (default: {@link DEFAULT_LAB_OPTIONS}' eight). A problem
+   * with estimators of its own (k-subset) measures those instead.
+   */
   estimators?: EstimatorSpec[];
   /** τ values (ReinMax skips those below 1; τ-free estimators are measured once). */
   temperatures?: number[];
@@ -45,7 +48,7 @@ export interface LabOptions {
 
 /** The lab's defaults. */
 export const DEFAULT_LAB_OPTIONS = {
-  problems: [...LAB_PROBLEM_NAMES] as LabProblemName[],
+  problems: ['quadratic', 'bernoulli', 'tiny-vae'] as LabProblemName[],
   estimators: [
     { name: 'straight-through' },
     { name: 'straight-through-gumbel' },
@@ -70,6 +73,8 @@ export interface LabCell extends EstimateStatistics {
   estimator: string;
   /** τ, or null for estimators without one. */
   temperature: number | null;
+  /** The law whose exact gradient the bias is measured against, where the problem has several. */
+  reference?: string;
   /** Mean wall-clock milliseconds of one estimate made alone (one `tf.grad` call, values read). */
   millisecondsPerEstimate: number;
 }
@@ -146,6 +151,36 @@ function cellKey(problem: string, estimator: string, temperature: number | null)
   return hash;
 }
 
+/** One (problem, estimator, τ) cell: M estimates against `exactGradient`, then the timing. */
+function measure(
+  problem: LabProblem,
+  cell: { label: string; temperature: number | null; reference?: string; exactGradient: Float32Array },
+  estimate: (logits: Tensor, generator: RandomGenerator) => Tensor,
+  options: Required<Omit<LabOptions, 'onCell' | 'onProgress'>>,
+  root: RandomGenerator,
+  onBatch: (estimates: number) => void,
+): LabCell {
+  const generator = root.foldIn(cellKey(problem.name, cell.label, cell.temperature));
+  const withNoise = (logits: Tensor) => estimate(logits, generator);
+  // A first batch, not counted: warms up the backend and the moving-average baseline.
+  estimateBatch(problem, withNoise, Math.min(options.batch, options.estimates));
+  const accumulator = new EstimateAccumulator(cell.exactGradient);
+  for (let done = 0; done < options.estimates; ) {
+    const replicas = Math.min(options.batch, options.estimates - done);
+    accumulator.add(estimateBatch(problem, withNoise, replicas));
+    done += replicas;
+    onBatch(replicas);
+  }
+  return {
+    problem: problem.name,
+    estimator: cell.label,
+    temperature: cell.temperature,
+    ...(cell.reference === undefined ? {} : { reference: cell.reference }),
+    ...accumulator.result(),
+    millisecondsPerEstimate: timeOneEstimate(problem, withNoise, options.timingCalls),
+  };
+}
+
 function measureCell(
   problem: LabProblem,
   spec: EstimatorSpec,
@@ -155,32 +190,66 @@ function measureCell(
   onBatch: (estimates: number) => void,
 ): LabCell {
   const configured = createEstimator(spec);
-  const generator = root.foldIn(cellKey(problem.name, configured.label, temperature));
   const categorical = (logits: Tensor, loss: DownstreamLoss, options?: ConfiguredEstimatorOptions) =>
     configured.estimate(logits, loss, options ?? { temperature: 1 });
   const estimator = problem.binary ? binary(categorical) : categorical;
-  const estimate = (logits: Tensor) =>
-    estimator(logits, (sample) => problem.loss(sample), {
-      temperature: temperature ?? 1,
-      seed: generator,
-      validateArgs: false,
-    }).loss;
-  // A first batch, not counted: warms up the backend and the moving-average baseline.
-  estimateBatch(problem, estimate, Math.min(options.batch, options.estimates));
-  const accumulator = new EstimateAccumulator(problem.exactGradient);
-  for (let done = 0; done < options.estimates; ) {
-    const replicas = Math.min(options.batch, options.estimates - done);
-    accumulator.add(estimateBatch(problem, estimate, replicas));
-    done += replicas;
-    onBatch(replicas);
+  const cell = { label: configured.label, temperature, exactGradient: problem.exactGradient };
+  return measure(
+    problem,
+    cell,
+    (logits, generator) =>
+      estimator(logits, (sample) => problem.loss(sample), {
+        temperature: temperature ?? 1,
+        seed: generator,
+        validateArgs: false,
+      }).loss,
+    options,
+    root,
+    onBatch,
+  );
+}
+
+/** One cell still to measure: its run, given the progress callback. */
+type PlannedCell = (onBatch: (estimates: number) => void) => LabCell;
+
+/**
+ * The cells of one problem: each registry estimator over the temperatures it accepts, or, for a
+ * problem that brings its own estimators (k-subset), those over the temperatures.
+ */
+function planCells(
+  problem: LabProblem,
+  options: Required<Omit<LabOptions, 'onCell' | 'onProgress'>>,
+  root: RandomGenerator,
+): PlannedCell[] {
+  if (problem.estimators) {
+    return problem.estimators.flatMap((estimator) =>
+      (estimator.usesTemperature ? options.temperatures : [null]).map((temperature) => {
+        const cell = {
+          label: estimator.label,
+          temperature,
+          reference: estimator.reference,
+          exactGradient: estimator.exactGradient,
+        };
+        const estimate = (logits: Tensor, seed: RandomGenerator) =>
+          estimator.estimate(logits, (sample) => problem.loss(sample), {
+            temperature: temperature ?? 1,
+            seed,
+          });
+        return (onBatch: (estimates: number) => void) =>
+          measure(problem, cell, estimate, options, root, onBatch);
+      }),
+    );
   }
-  return {
-    problem: problem.name,
-    estimator: configured.label,
-    temperature,
-    ...accumulator.result(),
-    millisecondsPerEstimate: timeOneEstimate(problem, estimate, options.timingCalls),
-  };
+  return options.estimators.flatMap((spec) => {
+    const configured = createEstimator(spec);
+    const temperatures = configured.usesTemperature
+      ? options.temperatures.filter((t) => configured.acceptsTemperature(t))
+      : [null];
+    return temperatures.map(
+      (temperature) => (onBatch: (estimates: number) => void) =>
+        measureCell(problem, spec, temperature, options, root, onBatch),
+    );
+  });
 }
 
 function summarize(problem: LabProblem): LabProblemSummary {
@@ -216,35 +285,30 @@ export function runLab(options: LabOptions = {}): LabResult {
   checkLabOptions(resolved);
   for (const spec of resolved.estimators) createEstimator(spec); // checks every spec before the long run
   const root = new RandomGenerator(resolved.seed);
-  // The (estimator, τ) cells measured on each problem, known up front so progress has a total.
-  const plan = resolved.estimators.flatMap((spec) => {
-    const configured = createEstimator(spec);
-    const temperatures = configured.usesTemperature
-      ? resolved.temperatures.filter((t) => configured.acceptsTemperature(t))
-      : [null];
-    return temperatures.map((temperature) => ({ spec, temperature }));
-  });
-  const total = resolved.problems.length * plan.length * resolved.estimates;
-  let drawn = 0;
-  const onBatch = (estimates: number) => {
-    drawn += estimates;
-    options.onProgress?.(drawn, total);
-  };
-  options.onProgress?.(0, total);
   const problems: LabProblemSummary[] = [];
   const cells: LabCell[] = [];
-  for (const name of resolved.problems) {
-    const problem = createLabProblem(name, resolved.seed);
-    try {
+  const created: LabProblem[] = [];
+  try {
+    for (const name of resolved.problems) created.push(createLabProblem(name, resolved.seed));
+    // Every cell is planned first, so progress has a total.
+    const plans = created.map((problem) => planCells(problem, resolved, root));
+    const total = plans.reduce((sum, plan) => sum + plan.length, 0) * resolved.estimates;
+    let drawn = 0;
+    const onBatch = (estimates: number) => {
+      drawn += estimates;
+      options.onProgress?.(drawn, total);
+    };
+    options.onProgress?.(0, total);
+    created.forEach((problem, i) => {
       problems.push(summarize(problem));
-      for (const { spec, temperature } of plan) {
-        const cell = measureCell(problem, spec, temperature, resolved, root, onBatch);
+      for (const run of plans[i]) {
+        const cell = run(onBatch);
         cells.push(cell);
         options.onCell?.(cell);
       }
-    } finally {
-      problem.dispose();
-    }
+    });
+  } finally {
+    for (const problem of created) problem.dispose();
   }
   return { options: resolved, problems, cells };
 }
