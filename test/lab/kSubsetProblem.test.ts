@@ -93,7 +93,9 @@ describe('the k-subset lab problem', () => {
       'simple null k-subset law',
       'score-function S=1 null k-subset law',
       'score-function S=4 LOO null k-subset law',
+      'perturbed-top-k σ=1 M=8 null gumbel top-k law',
     ]);
+    for (const c of result.cells) expect(Number.isFinite(c.bias) && Number.isFinite(c.variance)).toBe(true);
     const cell = (label: string, temperature: number | null) =>
       result.cells.find((c) => c.estimator === label && c.temperature === temperature);
     // The score function is unbiased for its own law: bias within 4 Monte-Carlo standard errors.
