@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { tf } from '../tf.js';
+import { fileSystemHandler } from '../io/fileSystem.js';
 import { writeFileAtomicSync } from '../viz/writeFileAtomic.js';
 import { encodeVae, vaeFromLayersModel } from './layersModel.js';
 import type { CategoricalVae } from './model.js';
-import { type WeightQuantization, weightBytes } from './quantize.js';
+import type { WeightQuantization } from './quantize.js';
 
 export { toLayersModel } from './layersModel.js';
 
@@ -36,35 +35,12 @@ export async function saveVae(
   writeFileAtomicSync(join(folder, MODEL_FILES.topology), JSON.stringify(modelJson));
 }
 
-/** Reads a saved model folder with `tf.loadLayersModel` (Node has no file:// loader without tfjs-node). */
+/**
+ * Reads a saved model folder with `tf.loadLayersModel` (Node has no file:// loader without
+ * tfjs-node): {@link fileSystemHandler}'s load.
+ */
 export async function loadLayersModelFromFolder(folder: string): Promise<tfl.LayersModel> {
-  const topologyPath = join(folder, MODEL_FILES.topology);
-  let manifest: {
-    modelTopology: object;
-    weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-  };
-  try {
-    manifest = JSON.parse(readFileSync(topologyPath, 'utf8'));
-  } catch (error) {
-    throw new Error(`${topologyPath}: cannot read the model (${(error as Error).message})`);
-  }
-  const group = manifest.weightsManifest?.[0];
-  if (!manifest.modelTopology || !group) throw new Error(`${topologyPath}: not a TF.js layers model`);
-  const weightsPath = join(folder, group.paths[0]);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(weightsPath);
-  } catch (error) {
-    throw new Error(`${weightsPath}: cannot read the weights (${(error as Error).message})`);
-  }
-  const expectedBytes = weightBytes(group.weights);
-  if (bytes.length !== expectedBytes) {
-    throw new Error(`${weightsPath}: expected ${expectedBytes} bytes of weights, found ${bytes.length}`);
-  }
-  const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
-  return tfl.loadLayersModel(
-    tf.io.fromMemory({ modelTopology: manifest.modelTopology, weightSpecs: group.weights, weightData }),
-  );
+  return tfl.loadLayersModel(fileSystemHandler(folder));
 }
 
 /** Loads a saved run's model back into a {@link CategoricalVae}, reading its shape from the layers. */
