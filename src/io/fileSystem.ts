@@ -105,7 +105,7 @@ function saveArtifacts(folder: string, artifacts: tf.io.ModelArtifacts): tf.io.S
  * file), the layout of tfjs-node's `file://`. Each file is written atomically (a crash or a full
  * disk leaves the old file, never half of the new one); `weights.bin` is written first, so a
  * `model.json` never names weights that are not there. Errors name the file. Works for any layers
- * model, including ones holding this library's {@link GumbelSoftmax} layer.
+ * model, including ones holding this library's `GumbelSoftmax` layer.
  *
  * ```ts
  * await model.save(fileSystemHandler('runs/classifier'));
