@@ -5,7 +5,8 @@
 # otherwise apt-get, through sudo when not root, without questions. Safe to run again.
 set -eu
 
-CHROMIUM=/usr/bin/chromium
+# ENSURE_CHROMIUM_PATH only lets test/scripts/ensureChromium.test.ts point elsewhere.
+CHROMIUM="${ENSURE_CHROMIUM_PATH:-/usr/bin/chromium}"
 [ -x "$CHROMIUM" ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
