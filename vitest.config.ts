@@ -4,7 +4,13 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: {
     // Lets examples written for users (`import … from 'gumbel-softmax'`) run against the sources.
-    alias: { 'gumbel-softmax': fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+    alias: [
+      { find: /^gumbel-softmax$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+      {
+        find: /^gumbel-softmax\/node$/,
+        replacement: fileURLToPath(new URL('./src/node.ts', import.meta.url)),
+      },
+    ],
   },
   test: {
     include: ['test/**/*.test.ts'],

@@ -1,11 +1,17 @@
 /**
  * The Node-only part of gumbel-softmax (`import … from 'gumbel-softmax/node'`): data files, the
- * VAE trainer with its run folders and checkpoints, training on worker threads,
- * saved models on disk, and PNG pictures. The main entry point stays free of Node modules so it
- * runs in a browser.
+ * VAE trainer with its run folders and checkpoints, training on worker threads, saved models on
+ * disk (any layers model: `fileSystemHandler`), and PNG pictures. The main entry point stays free
+ * of Node modules so it runs in a browser.
  * @packageDocumentation
  */
 export * from './data/index.js';
+export {
+  FILE_SCHEME,
+  fileSystemHandler,
+  MODEL_FOLDER_FILES,
+  registerFileSystemRouter,
+} from './io/fileSystem.js';
 export type { CheckpointContents, NamedArray } from './runs/checkpointFormat.js';
 export { CheckpointError, decodeCheckpoint, encodeCheckpoint } from './runs/checkpointFormat.js';
 export type { LockOwner } from './runs/lock.js';

@@ -7,6 +7,7 @@ import { loadVae } from '../vae/savedModel.js';
 import { imageGridPng } from '../viz/imageGrid.js';
 import { writeFileAtomicSync } from '../viz/writeFileAtomic.js';
 import { integerAtLeast, oneOf } from './options.js';
+import { info, jsonOutput, result } from './output.js';
 import { progressReporter } from './progress.js';
 
 /** Registers `gumbel eval` and `gumbel sample`, which work on a saved run folder. */
@@ -15,6 +16,10 @@ export function addModelCommands(program: Command): void {
     .command('eval')
     .description('score a saved model: −ELBO (one-hot) and importance-weighted −log p(x) on the test set')
     .requiredOption('--model <dir>', 'run folder holding model.json and weights.bin')
+    .option(
+      '--json',
+      'stdout is only the JSON scores (info lines go to stderr); the scores are JSON either way',
+    )
     .option('--dataset <name>', 'mnist or fashion-mnist', oneOf(['mnist', 'fashion-mnist']), 'mnist')
     .option('--data <dir>', 'a folder of IDX files instead of --dataset')
     .option(
@@ -36,7 +41,7 @@ export function addModelCommands(program: Command): void {
           progress.stop();
           vae.dispose();
         }
-        console.log(JSON.stringify({ test: scores }, null, 2));
+        result({ test: scores });
       },
     );
 
@@ -45,6 +50,7 @@ export function addModelCommands(program: Command): void {
     .description('decode random one-hot codes from the prior into a PNG grid of digits')
     .requiredOption('--model <dir>', 'run folder holding model.json and weights.bin')
     .option('--out <file>', 'PNG to write', 'samples.png')
+    .option('--json', 'print {"wrote": file, "count": n} as JSON instead of a sentence')
     .option('--count <n>', 'number of samples (a grid of 10 per row)', integerAtLeast(1), 100)
     .option('--seed <n>', 'seed of the codes', integerAtLeast(0), 1)
     .action(async (flags: { model: string; out: string; count: number; seed: number }) => {
@@ -58,6 +64,7 @@ export function addModelCommands(program: Command): void {
       const padded = new Float32Array(rows * columns * 784);
       padded.set(pixels);
       writeFileAtomicSync(flags.out, imageGridPng(padded, { rows, columns }));
-      console.log(`wrote ${flags.count} samples to ${flags.out}`);
+      if (jsonOutput()) result({ wrote: flags.out, count: flags.count });
+      else info(`wrote ${flags.count} samples to ${flags.out}`);
     });
 }

@@ -6,6 +6,7 @@ import { LAB_PROBLEM_NAMES, type LabProblemName } from '../lab/problems.js';
 import { labTable } from '../lab/report.js';
 import { DEFAULT_LAB_OPTIONS, runLab } from '../lab/runner.js';
 import { integerAtLeast, listOf, oneOf, positiveNumber } from './options.js';
+import { info, result as printResult } from './output.js';
 import { progressReporter } from './progress.js';
 
 interface LabFlags {
@@ -37,7 +38,7 @@ function estimatorsOf(flags: LabFlags): EstimatorSpec[] {
 
 async function lab(flags: LabFlags): Promise<void> {
   const started = performance.now();
-  console.log(
+  info(
     `measuring on ${flags.problems.join(', ')} at τ ∈ {${flags.temperatures.join(', ')}}, ${flags.estimates} estimates per cell…`,
   );
   const progress = progressReporter('lab');
@@ -62,7 +63,7 @@ async function lab(flags: LabFlags): Promise<void> {
   }
   const seconds = (performance.now() - started) / 1000;
   const files = writeLabOutputs(result, flags.out, { backend: activeBackend(), seconds });
-  console.log(`\n${labTable(result)}\n\n${seconds.toFixed(1)} s; wrote ${files.join(', ')}`);
+  printResult(`\n${labTable(result)}\n\n${seconds.toFixed(1)} s; wrote ${files.join(', ')}`);
 }
 
 /** Registers `gumbel lab`. */

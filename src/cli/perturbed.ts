@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { activeBackend } from '../backend.js';
 import { type RouteSweep, routeSweep } from '../perturbedExamples/routeSweep.js';
@@ -8,6 +7,7 @@ import { perturbedExamplesTable, runPerturbedExamples } from '../perturbedExampl
 import { linePlotPng } from '../viz/linePlot.js';
 import { writeFileAtomicSync } from '../viz/writeFileAtomic.js';
 import { integerAtLeast } from './options.js';
+import { info, progressBar, result } from './output.js';
 
 /** P(centre route) against the centre's cost: the plain solver's step and the perturbed curves. */
 function sweepPng(sweep: RouteSweep): Uint8Array {
@@ -39,12 +39,8 @@ interface PerturbedFlags {
 
 async function perturbedExamples(flags: PerturbedFlags): Promise<void> {
   const started = performance.now();
-  console.log(`perturbed-optimizer worked examples, ${flags.samples} noise draws per estimate…`);
-  const bar = new SingleBar({
-    format: 'example {value}/{total} | {name}',
-    noTTYOutput: true,
-    notTTYSchedule: 10_000,
-  });
+  info(`perturbed-optimizer worked examples, ${flags.samples} noise draws per estimate…`);
+  const bar = progressBar('example {value}/{total} | {name}');
   bar.start(10, 0, { name: '' });
   const report = runPerturbedExamples({
     samples: flags.samples,
@@ -65,7 +61,7 @@ async function perturbedExamples(flags: PerturbedFlags): Promise<void> {
   writeFileAtomicSync(files[0], `${JSON.stringify(json, null, 2)}\n`);
   writeFileAtomicSync(files[1], `${table}\n`);
   writeFileAtomicSync(files[2], sweepPng(sweep));
-  console.log(`\n${table}\n\n${seconds.toFixed(1)} s; wrote ${files.join(', ')}`);
+  result(`\n${table}\n\n${seconds.toFixed(1)} s; wrote ${files.join(', ')}`);
 }
 
 /** Registers `gumbel perturbed`. */

