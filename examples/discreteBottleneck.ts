@@ -56,10 +56,12 @@ function clusteredPoints(count: number, seed: number): tf.Tensor2D {
 /** dense → 4 logits → GumbelSoftmax (a one-hot code while predicting) → dense back to the point. */
 function bottleneckModel(): { model: tfl.LayersModel; code: GumbelSoftmax } {
   const input = tfl.input({ shape: [2] });
-  const hidden = tfl.layers.dense({ units: 16, activation: 'relu' }).apply(input);
-  const logits = tfl.layers.dense({ units: CENTRES.length }).apply(hidden);
+  // Seeded initial weights, so a run repeats exactly.
+  const seeded = (seed: number) => ({ kernelInitializer: tfl.initializers.glorotUniform({ seed }) });
+  const hidden = tfl.layers.dense({ units: 16, activation: 'relu', ...seeded(1) }).apply(input);
+  const logits = tfl.layers.dense({ units: CENTRES.length, ...seeded(2) }).apply(hidden);
   const code = new GumbelSoftmax({ temperature: 2, name: 'code' });
-  const output = tfl.layers.dense({ units: 2 }).apply(code.apply(logits)) as tfl.SymbolicTensor;
+  const output = tfl.layers.dense({ units: 2, ...seeded(3) }).apply(code.apply(logits)) as tfl.SymbolicTensor;
   const model = tfl.model({ inputs: input, outputs: output });
   model.compile({ optimizer: tf.train.adam(0.02), loss: 'meanSquaredError' });
   return { model, code };
@@ -82,7 +84,13 @@ export async function runDiscreteBottleneck(options: BottleneckOptions = {}): Pr
       }
     },
   });
-  await model.fit(train, train, { epochs, batchSize: 64, verbose: 0, callbacks: [annealing] });
+  await model.fit(train, train, {
+    epochs,
+    batchSize: 64,
+    verbose: 0,
+    shuffle: false,
+    callbacks: [annealing],
+  });
 
   const test = clusteredPoints(500, 2);
   const predicted = model.predict(test) as tf.Tensor;
