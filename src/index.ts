@@ -65,6 +65,13 @@ export {
 export { philoxBlock } from './random/philox.js';
 export type { TemperatureSchedule } from './schedules/temperature.js';
 export { checkSchedule, DEFAULT_SCHEDULE, temperatureAt } from './schedules/temperature.js';
+export type { GumbelSinkhornOptions, GumbelSinkhornSample } from './structured/gumbelSinkhorn.js';
+export { gumbelSinkhorn, gumbelSinkhornSample } from './structured/gumbelSinkhorn.js';
+export { kendallTau } from './structured/kendallTau.js';
+export { hungarian, matching } from './structured/matching.js';
+export { applyPermutation, invertPermutation, permutationMatrix } from './structured/permutations.js';
+export type { SinkhornOptions } from './structured/sinkhorn.js';
+export { DEFAULT_SINKHORN_ITERATIONS, logSinkhorn, sinkhorn } from './structured/sinkhorn.js';
 export { tf } from './tf.js';
 export type { EvaluationOptions } from './vae/evaluate.js';
 export { discreteNegativeElbo, importanceWeightedNll } from './vae/evaluate.js';
