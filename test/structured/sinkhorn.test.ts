@@ -97,7 +97,7 @@ describe('sinkhorn', () => {
       ),
     );
     expect(gradient.every(Number.isFinite)).toBe(true);
-    expect([gradient[1], gradient[3], gradient[8]]).toEqual([0, 0, 0]);
+    expect([gradient[1], gradient[3], gradient[8]].map(Math.abs)).toEqual([0, 0, 0]);
     tf.dispose([scores, weights]);
   });
 
