@@ -3,13 +3,14 @@ import { Command } from 'commander';
 import { activeBackend, type BackendName, initBackend } from '../backend.js';
 import { addModelCommands } from './evaluate.js';
 import { addLabCommand } from './lab.js';
+import { addSortCommand } from './sort.js';
 import { addTrainCommand } from './train.js';
 
 /** The `gumbel` command line: thin, it calls the library. */
 async function main(argv: string[]): Promise<void> {
   const program = new Command('gumbel')
     .description(
-      'Gumbel-softmax on TensorFlow.js: train, evaluate and sample categorical VAEs; measure gradient estimators',
+      'Gumbel-softmax on TensorFlow.js: train, evaluate and sample categorical VAEs; measure gradient estimators; learn to sort with Gumbel-Sinkhorn',
     )
     .option('--backend <name>', 'TF.js backend: wasm, cpu or tensorflow (default: fastest available)')
     .showHelpAfterError('(run with --help for usage)')
@@ -21,6 +22,7 @@ async function main(argv: string[]): Promise<void> {
   addTrainCommand(program);
   addModelCommands(program);
   addLabCommand(program);
+  addSortCommand(program);
   await program.parseAsync(argv);
 }
 
