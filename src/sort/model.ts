@@ -52,9 +52,9 @@ export class SortingNetwork {
       });
     this.parameters = [
       weights(1, hidden),
-      tf.variable(tf.zeros([hidden])),
+      tf.tidy(() => tf.variable(tf.zeros([hidden]))),
       weights(hidden, n),
-      tf.variable(tf.zeros([n])),
+      tf.tidy(() => tf.variable(tf.zeros([n]))),
     ];
   }
 
