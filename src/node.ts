@@ -6,8 +6,10 @@
  * @packageDocumentation
  */
 export * from './data/index.js';
-export type { CheckpointContents, NamedArray } from './vae/checkpointFormat.js';
-export { CheckpointError, decodeCheckpoint, encodeCheckpoint } from './vae/checkpointFormat.js';
+export type { CheckpointContents, NamedArray } from './runs/checkpointFormat.js';
+export { CheckpointError, decodeCheckpoint, encodeCheckpoint } from './runs/checkpointFormat.js';
+export type { StepMetrics } from './runs/runFolder.js';
+export { RUN_FILES, RunFolder } from './runs/runFolder.js';
 export type { TrainConfig } from './vae/config.js';
 export { checkTrainConfig, DEFAULT_TRAIN_CONFIG, MAX_WORKERS } from './vae/config.js';
 export type { RunSummary } from './vae/finish.js';
@@ -15,8 +17,6 @@ export { finishRun } from './vae/finish.js';
 export * from './vae/parallel/index.js';
 export type { SplitScores } from './vae/report.js';
 export { scoreSplit } from './vae/report.js';
-export type { StepMetrics } from './vae/runFolder.js';
-export { RUN_FILES, RunFolder } from './vae/runFolder.js';
 export type { SaveVaeOptions } from './vae/savedModel.js';
 export { loadLayersModelFromFolder, loadVae, MODEL_FILES, saveVae, toLayersModel } from './vae/savedModel.js';
 export type { RunData, TrainerState } from './vae/trainer.js';

@@ -129,21 +129,33 @@ function resumeOverrides(flags: TrainFlags, command: Command): Partial<Pick<Trai
   );
 }
 
-/** Trains with a progress bar; Ctrl-C writes a checkpoint and exits with 130. */
+/**
+ * Trains with a progress bar. The run folder stays locked until the command ends (on errors too);
+ * Ctrl-C (SIGINT) or SIGTERM writes a checkpoint and exits with 130 or 143.
+ */
 async function train(flags: TrainFlags, command: Command): Promise<void> {
   const trainer = flags.resume
     ? VaeTrainer.resume(flags.resume, { overrides: resumeOverrides(flags, command) })
     : VaeTrainer.start(configOf(flags), flags.out);
+  try {
+    await trainAndFinish(trainer);
+  } finally {
+    trainer.dispose();
+  }
+}
+
+async function trainAndFinish(trainer: VaeTrainer): Promise<void> {
   const { config } = trainer.state;
   console.log(
     `training ${config.latentVariables}×${config.categories} categorical VAE on ${config.dataset} with the ${trainer.estimatorLabel} estimator → ${trainer.folder.path}` +
       (trainer.state.step > 0 ? ` (resuming at step ${trainer.state.step})` : ''),
   );
-  let interrupted = false;
-  const onInterrupt = () => {
-    interrupted = true;
+  let signal: NodeJS.Signals | undefined;
+  const onSignal = (received: NodeJS.Signals) => {
+    signal = received;
   };
-  process.on('SIGINT', onInterrupt);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const bar = new SingleBar({
     format: 'step {value}/{total} | loss {loss} | τ {tau} | {speed} steps/s | ETA {eta_formatted}',
     noTTYOutput: true,
@@ -153,32 +165,35 @@ async function train(flags: TrainFlags, command: Command): Promise<void> {
   bar.start(config.steps, trainer.state.step, { loss: '-', tau: trainer.temperature.toFixed(3), speed: '-' });
   const resumedAt = trainer.state.step;
   const startedSeconds = trainer.state.trainingSeconds;
-  const { stopped } = await trainer.run({
-    onStep: (metrics) => {
-      const speed = (metrics.step - resumedAt) / Math.max(metrics.seconds - startedSeconds, 1e-9);
-      bar.update(metrics.step, {
-        loss: metrics.loss.toFixed(2),
-        tau: metrics.temperature.toFixed(3),
-        speed: speed.toFixed(1),
-      });
-    },
-    shouldStop: () => interrupted,
-  });
-  bar.stop();
-  process.off('SIGINT', onInterrupt);
+  let stopped: boolean;
+  try {
+    ({ stopped } = await trainer.run({
+      onStep: (metrics) => {
+        const speed = (metrics.step - resumedAt) / Math.max(metrics.seconds - startedSeconds, 1e-9);
+        bar.update(metrics.step, {
+          loss: metrics.loss.toFixed(2),
+          tau: metrics.temperature.toFixed(3),
+          speed: speed.toFixed(1),
+        });
+      },
+      shouldStop: () => signal !== undefined,
+    }));
+  } finally {
+    bar.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
   if (stopped) {
     console.error(
       `interrupted at step ${trainer.state.step}; checkpoint written. Resume with: gumbel train --resume ${trainer.folder.path}`,
     );
-    trainer.dispose();
-    process.exitCode = 130;
+    process.exitCode = signal === 'SIGTERM' ? 143 : 130;
     return;
   }
   console.log(
     `evaluating the best model (step ${trainer.state.bestStep}) with m = ${config.iwSamples} importance samples…`,
   );
   const summary = await finishRun(trainer);
-  trainer.dispose();
   console.log(
     [
       `           −ELBO (one-hot)   −log p(x) IW m=${config.iwSamples}`,

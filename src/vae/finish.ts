@@ -1,4 +1,5 @@
 import { activeBackend } from '../backend.js';
+import { RUN_FILES } from '../runs/runFolder.js';
 import type { TrainConfig } from './config.js';
 import {
   type SplitScores,
@@ -7,7 +8,6 @@ import {
   writeReconstructionsPicture,
   writeSamplesPicture,
 } from './report.js';
-import { RUN_FILES } from './runFolder.js';
 import { saveVae } from './savedModel.js';
 import type { VaeTrainer } from './trainer.js';
 

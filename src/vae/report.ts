@@ -1,12 +1,12 @@
 import { oneHotAlong } from '../ops/axis.js';
 import { RandomGenerator } from '../random/generator.js';
 import { uniformArray } from '../random/noise.js';
+import { RUN_FILES, type RunFolder, type StepMetrics } from '../runs/runFolder.js';
 import { tf } from '../tf.js';
 import { imageGridPng, pairedGridPng } from '../viz/imageGrid.js';
 import { linePlotPng } from '../viz/linePlot.js';
 import { discreteNegativeElbo, importanceWeightedNll } from './evaluate.js';
 import type { CategoricalVae } from './model.js';
-import { RUN_FILES, type RunFolder, type StepMetrics } from './runFolder.js';
 
 /** −ELBO and −log p(x) estimates of one split, in nats per image. */
 export interface SplitScores {

@@ -5,17 +5,17 @@ import { loadDataset } from '../data/load.js';
 import { type ConfiguredEstimator, createEstimator } from '../estimators/registry.js';
 import { Adam } from '../nn/adam.js';
 import { RandomGenerator } from '../random/generator.js';
+import type { CheckpointContents, NamedArray } from '../runs/checkpointFormat.js';
+import { RunFolder, type StepMetrics } from '../runs/runFolder.js';
 import { temperatureAt } from '../schedules/temperature.js';
 import { tf } from '../tf.js';
 import { ArgumentError } from '../validate.js';
-import type { CheckpointContents, NamedArray } from './checkpointFormat.js';
 import { checkTrainConfig, estimatorSpecOf, type TrainConfig } from './config.js';
 import { discreteNegativeElbo } from './evaluate.js';
 import { CategoricalVae } from './model.js';
 import { negativeElbo } from './objective.js';
 import { ParallelTrainingPool } from './parallel/pool.js';
 import type { TrainingState } from './parallel/protocol.js';
-import { RunFolder, type StepMetrics } from './runFolder.js';
 
 /** What a checkpoint records besides the arrays. */
 export interface TrainerState {
@@ -112,37 +112,60 @@ export class VaeTrainer {
     this.estimator = createEstimator(estimatorSpecOf(config), state.baselineValue);
   }
 
-  /** Starts a new run in `folder`; refuses a folder that already holds a checkpoint. */
+  /**
+   * Starts a new run in `folder`, holding the folder's lock until {@link VaeTrainer.dispose};
+   * refuses a folder that already holds a run or that another process is writing.
+   */
   static start(config: TrainConfig, folder: string, data?: RunData): VaeTrainer {
     checkTrainConfig(config);
-    const runFolder = new RunFolder(folder);
-    if (runFolder.hasCheckpoint()) {
-      throw new ArgumentError(
-        'out',
-        `${folder} already holds a run; resume it with --resume ${folder} or choose another folder`,
-      );
-    }
-    const state: TrainerState = { config, step: 0, bestValidation: null, bestStep: 0, trainingSeconds: 0 };
-    return new VaeTrainer(runFolder, data ?? prepareRunData(config), state);
+    return VaeTrainer.withLockedFolder(folder, (runFolder) => {
+      if (runFolder.hasCheckpoint()) {
+        throw new ArgumentError(
+          'out',
+          `${folder} already holds a run; resume it with --resume ${folder} or choose another folder`,
+        );
+      }
+      const state: TrainerState = { config, step: 0, bestValidation: null, bestStep: 0, trainingSeconds: 0 };
+      return new VaeTrainer(runFolder, data ?? prepareRunData(config), state);
+    });
   }
 
   /**
-   * Continues the run in `folder` from its last checkpoint. `overrides` may change what does not
-   * alter the training trajectory: the total steps, the checkpoint interval, the final evaluation,
-   * and the number of workers (which changes results only by float rounding).
+   * Continues the run in `folder` from its last checkpoint, holding the folder's lock until
+   * {@link VaeTrainer.dispose}. `overrides` may change what does not alter the training trajectory:
+   * the total steps, the checkpoint interval, the final evaluation, and the number of workers
+   * (which changes results only by float rounding).
    */
   static resume(
     folder: string,
     options: { overrides?: Partial<Pick<TrainConfig, ResumableSetting>>; data?: RunData } = {},
   ): VaeTrainer {
-    const runFolder = new RunFolder(folder);
-    const checkpoint = runFolder.readCheckpoint<TrainerState>('checkpoint');
-    const state = { ...checkpoint.state, config: { ...checkpoint.state.config, ...options.overrides } };
-    checkTrainConfig(state.config);
-    const trainer = new VaeTrainer(runFolder, options.data ?? prepareRunData(state.config), state);
-    trainer.restore(checkpoint);
-    runFolder.readMetrics(state.step + 1); // drop lines logged after the checkpoint
-    return trainer;
+    return VaeTrainer.withLockedFolder(folder, (runFolder) => {
+      const checkpoint = runFolder.readCheckpoint<TrainerState>('checkpoint');
+      const state = { ...checkpoint.state, config: { ...checkpoint.state.config, ...options.overrides } };
+      checkTrainConfig(state.config);
+      const trainer = new VaeTrainer(runFolder, options.data ?? prepareRunData(state.config), state);
+      try {
+        trainer.restore(checkpoint);
+      } catch (error) {
+        trainer.model.dispose();
+        trainer.adam.dispose();
+        throw error;
+      }
+      runFolder.readMetrics(state.step + 1); // drop lines logged after the checkpoint
+      return trainer;
+    });
+  }
+
+  /** Locks `folder` and builds a trainer on it; the lock is given back if building fails. */
+  private static withLockedFolder(folder: string, build: (runFolder: RunFolder) => VaeTrainer): VaeTrainer {
+    const runFolder = RunFolder.openForWriting(folder);
+    try {
+      return build(runFolder);
+    } catch (error) {
+      runFolder.release();
+      throw error;
+    }
   }
 
   /** The run's gradient estimator and its parameters, e.g. 'gumbel-rao k=10'. */
@@ -373,11 +396,15 @@ export class VaeTrainer {
     this.model.assignWeights(best.arrays.map((array) => array.values));
   }
 
-  /** Frees the model and optimizer state, and terminates the worker threads if `run` left any. */
+  /**
+   * Frees the model and optimizer state, terminates the worker threads if `run` left any, and
+   * gives the run folder's lock back.
+   */
   dispose(): void {
     void this.pool?.dispose();
     this.pool = undefined;
     this.model.dispose();
     this.adam.dispose();
+    this.folder.release();
   }
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/index.js';
-import { CheckpointError, decodeCheckpoint, encodeCheckpoint } from '../../src/vae/checkpointFormat.js';
+import { CheckpointError, decodeCheckpoint, encodeCheckpoint } from '../../src/runs/checkpointFormat.js';
 import { CategoricalVae } from '../../src/vae/model.js';
 import { loadLayersModelFromFolder, loadVae, saveVae } from '../../src/vae/savedModel.js';
 

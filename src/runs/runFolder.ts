@@ -7,6 +7,7 @@ import {
   decodeCheckpoint,
   encodeCheckpoint,
 } from './checkpointFormat.js';
+import { RunLock } from './lock.js';
 
 /** The files of a run folder. */
 export const RUN_FILES = {
@@ -31,10 +32,46 @@ export interface StepMetrics {
   validation?: number;
 }
 
-/** Reads and writes a run folder; every file but the append-only metrics is replaced atomically. */
+/** A file of the run folder could not be written (disk full, no permission…); the message says which. */
+export class RunWriteError extends Error {
+  constructor(
+    readonly path: string,
+    cause: Error,
+    consequence: string,
+  ) {
+    super(`could not write ${path} (${cause.message}); ${consequence}`, { cause });
+    this.name = 'RunWriteError';
+  }
+}
+
+/**
+ * Reads and writes a run folder; every file but the append-only metrics is replaced atomically.
+ * A folder opened with {@link RunFolder.openForWriting} is locked against other writers until
+ * {@link RunFolder.release}.
+ */
 export class RunFolder {
+  private lock: RunLock | undefined;
+
+  /** Opens `path` (creating it) without a lock: for reading, or when the caller holds the lock. */
   constructor(readonly path: string) {
     mkdirSync(path, { recursive: true });
+  }
+
+  /**
+   * Opens `path` (creating it) for writing: takes its exclusive lock, so a second writer fails at
+   * once with a {@link RunLockedError} naming the owner's pid. A lock left by a process that has
+   * ended is taken over with a one-line notice on stderr.
+   */
+  static openForWriting(path: string): RunFolder {
+    const folder = new RunFolder(path);
+    folder.lock = RunLock.acquire(path);
+    return folder;
+  }
+
+  /** Gives the folder's lock back (if this object holds it). Safe to call twice. */
+  release(): void {
+    this.lock?.release();
+    this.lock = undefined;
   }
 
   file(name: string): string {
@@ -45,8 +82,18 @@ export class RunFolder {
     return existsSync(this.file(RUN_FILES.checkpoint));
   }
 
+  /**
+   * Replaces a checkpoint atomically. If the write fails (e.g. the disk is full), the previous
+   * checkpoint stays in place, whole, and a {@link RunWriteError} says so.
+   */
   writeCheckpoint<State>(name: 'checkpoint' | 'best', contents: CheckpointContents<State>): void {
-    writeFileAtomicSync(this.file(RUN_FILES[name]), encodeCheckpoint(contents));
+    const path = this.file(RUN_FILES[name]);
+    try {
+      writeFileAtomicSync(path, encodeCheckpoint(contents));
+    } catch (error) {
+      const kept = existsSync(path) ? 'the previous one is intact' : 'there is no earlier one';
+      throw new RunWriteError(path, error as Error, `${kept}; free space, then resume the run`);
+    }
   }
 
   readCheckpoint<State>(name: 'checkpoint' | 'best'): CheckpointContents<State> {
