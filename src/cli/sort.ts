@@ -1,6 +1,7 @@
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { activeBackend } from '../backend.js';
+import { RunFolder } from '../runs/runFolder.js';
 import {
   DEFAULT_SORT_CONFIG,
   runSortExperiment,
@@ -63,18 +64,25 @@ async function sort(flags: SortFlags): Promise<void> {
     });
     bar.start(config.steps, 0, { loss: '-', speed: '-' });
     const steps: SortStep[] = [];
-    const result = runSortExperiment(config, {
-      onStep: (step) => {
-        steps.push(step);
-        bar.update(step.step, {
-          loss: step.loss.toExponential(2),
-          speed: (step.step / step.seconds).toFixed(1),
-        });
-      },
-      shouldStop: () => interrupted,
-    });
-    bar.stop();
-    writeSortRun(path, result, steps, activeBackend());
+    // Locked while training: a second `gumbel sort` into the same folder fails at once.
+    const folder = RunFolder.openForWriting(path);
+    let result: SortResult;
+    try {
+      result = runSortExperiment(config, {
+        onStep: (step) => {
+          steps.push(step);
+          bar.update(step.step, {
+            loss: step.loss.toExponential(2),
+            speed: (step.step / step.seconds).toFixed(1),
+          });
+        },
+        shouldStop: () => interrupted,
+      });
+      bar.stop();
+      writeSortRun(folder, result, steps, activeBackend());
+    } finally {
+      folder.release();
+    }
     results.push(result);
     const { evaluation } = result;
     console.log(

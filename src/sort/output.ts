@@ -2,7 +2,7 @@
  * Writes a sorting run's folder (Node only): sort.json (configuration, measures, timings),
  * metrics.jsonl (the training loss), permutation.png (a learned soft permutation) and curves.png.
  */
-import { RunFolder, type StepMetrics } from '../vae/runFolder.js';
+import type { RunFolder, StepMetrics } from '../runs/runFolder.js';
 import { imageGridPng } from '../viz/imageGrid.js';
 import { linePlotPng } from '../viz/linePlot.js';
 import { writeFileAtomicSync } from '../viz/writeFileAtomic.js';
@@ -40,14 +40,13 @@ export function permutationPng(example: SortResult['example']): Buffer {
   });
 }
 
-/** Writes every file of a finished run into `path` and returns the folder. */
+/** Writes every file of a finished run into `folder` (opened for writing by the caller, who holds its lock). */
 export function writeSortRun(
-  path: string,
+  folder: RunFolder,
   result: SortResult,
   steps: SortStep[],
   backend: string,
-): RunFolder {
-  const folder = new RunFolder(path);
+): void {
   const metrics: StepMetrics[] = steps.map((s) => ({
     step: s.step,
     loss: s.loss,
@@ -83,5 +82,4 @@ export function writeSortRun(
       yLabel: 'log₁₀ MSE',
     }),
   );
-  return folder;
 }

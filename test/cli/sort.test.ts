@@ -37,6 +37,7 @@ describe('gumbel sort', () => {
       const picture = decodePng(readFileSync(join(folder, 'permutation.png')));
       expect([picture.width, picture.height]).toEqual([(2 * n + 3) * scale, (n + 2) * scale]);
       expect(existsSync(join(folder, 'curves.png'))).toBe(true);
+      expect(existsSync(join(folder, 'run.lock'))).toBe(false); // the lock was given back
     }
   });
 
