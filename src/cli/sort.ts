@@ -68,7 +68,7 @@ async function sort(flags: SortFlags): Promise<void> {
     const folder = RunFolder.openForWriting(path);
     let result: SortResult;
     try {
-      result = runSortExperiment(config, {
+      result = await runSortExperiment(config, {
         onStep: (step) => {
           steps.push(step);
           bar.update(step.step, {
@@ -84,6 +84,10 @@ async function sort(flags: SortFlags): Promise<void> {
       folder.release();
     }
     results.push(result);
+    if (result.stepsRun < config.steps)
+      console.error(
+        `interrupted at step ${result.stepsRun} of ${config.steps}; scored the network as it stood`,
+      );
     const { evaluation } = result;
     console.log(
       `N = ${n}: prop. wrong ${evaluation.propWrong.toFixed(4)}, prop. any wrong ${evaluation.propAnyWrong.toFixed(4)}, Kendall τ ${evaluation.kendallTau.toFixed(4)} on ${evaluation.sequences} held-out sequences; ${result.trainingSeconds.toFixed(1)} s training; wrote ${path}/{${Object.values(SORT_FILES).join(',')}}`,

@@ -72,6 +72,8 @@ export interface SortEvaluation {
 export interface SortResult {
   config: SortConfig;
   evaluation: SortEvaluation;
+  /** Training steps actually run (fewer than `config.steps` when stopped early). */
+  stepsRun: number;
   /** Seconds spent training (not evaluating). */
   trainingSeconds: number;
   /** Seconds spent scoring the held-out sequences. */
@@ -172,14 +174,17 @@ export function evaluateSorting(
   };
 }
 
+/** Gives the event loop a turn (progress bars, Ctrl-C, a page's UI) about every 50 ms of training. */
+const YIELD_EVERY_MS = 50;
+
 /**
  * Trains a sorting network and scores it on held-out sequences. `onStep` hears every step;
  * `shouldStop` (checked after each step) ends training early, as Ctrl-C does in the CLI.
  */
-export function runSortExperiment(
+export async function runSortExperiment(
   config: SortConfig,
   hooks: { onStep?: (step: SortStep) => void; shouldStop?: () => boolean } = {},
-): SortResult {
+): Promise<SortResult> {
   checkConfig(config);
   const [weightsGenerator, dataGenerator, noiseGenerator, testGenerator] = new RandomGenerator(
     config.seed,
@@ -188,6 +193,8 @@ export function runSortExperiment(
   const optimizer = new Adam(network.parameters, { learningRate: config.learningRate });
   const lossOptions = { ...config, generator: noiseGenerator };
   const started = performance.now();
+  let lastYield = started;
+  let stepsRun = 0;
   try {
     for (let step = 1; step <= config.steps; step++) {
       const values = uniformArray(config.batch * config.n, dataGenerator);
@@ -201,7 +208,12 @@ export function runSortExperiment(
         optimizer.apply(network.parameters.map((p) => grads[p.name]));
         return value.dataSync()[0];
       });
+      stepsRun = step;
       hooks.onStep?.({ step, loss, seconds: (performance.now() - started) / 1000 });
+      if (performance.now() - lastYield > YIELD_EVERY_MS) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        lastYield = performance.now();
+      }
       if (hooks.shouldStop?.()) break;
     }
     const trainingSeconds = (performance.now() - started) / 1000;
@@ -211,6 +223,7 @@ export function runSortExperiment(
     return {
       config,
       evaluation,
+      stepsRun,
       trainingSeconds,
       evaluationSeconds,
       example: exampleOf(network, config, testGenerator),

@@ -26,9 +26,9 @@ export function sortTable(results: SortResult[]): string {
     '| N | steps | training s | prop. wrong | prop. any wrong | Kendall τ | test sequences |',
     '|---|---|---|---|---|---|---|',
   ];
-  for (const { config, evaluation, trainingSeconds } of results) {
+  for (const { config, evaluation, stepsRun, trainingSeconds } of results) {
     lines.push(
-      `| ${config.n} | ${config.steps} | ${trainingSeconds.toFixed(0)} | ${fixed(evaluation.propWrong)} | ${fixed(evaluation.propAnyWrong)} | ${fixed(evaluation.kendallTau)} | ${evaluation.sequences} |`,
+      `| ${config.n} | ${stepsRun} | ${trainingSeconds.toFixed(0)} | ${fixed(evaluation.propWrong)} | ${fixed(evaluation.propAnyWrong)} | ${fixed(evaluation.kendallTau)} | ${evaluation.sequences} |`,
     );
   }
   return lines.join('\n');

@@ -45,10 +45,10 @@ describe('the sorting experiment', () => {
     reversing.dispose();
   });
 
-  it('learns to sort N = 4 in 300 steps (prop. any wrong below 5% on 200 held-out sequences) and leaks nothing', () => {
+  it('learns to sort N = 4 in 300 steps (prop. any wrong below 5% on 200 held-out sequences) and leaks nothing', async () => {
     const before = tf.memory().numTensors;
     const losses: number[] = [];
-    const result = runSortExperiment(
+    const result = await runSortExperiment(
       { ...DEFAULT_SORT_CONFIG, n: 4, steps: 300, testSequences: 200, seed: 2 },
       { onStep: (step) => losses.push(step.loss) },
     );
@@ -60,21 +60,22 @@ describe('the sorting experiment', () => {
     expect(result.example.soft).toHaveLength(16);
   });
 
-  it('stops when asked and rejects a bad configuration', () => {
+  it('stops when asked and rejects a bad configuration', async () => {
     let calls = 0;
-    runSortExperiment(
+    const stopped = await runSortExperiment(
       { ...DEFAULT_SORT_CONFIG, steps: 100, testSequences: 1 },
       { onStep: () => calls++, shouldStop: () => calls >= 3 },
     );
     expect(calls).toBe(3);
-    expect(() => runSortExperiment({ ...DEFAULT_SORT_CONFIG, n: 1 })).toThrow(ArgumentError);
-    expect(() => runSortExperiment({ ...DEFAULT_SORT_CONFIG, n: 1 })).toThrow(
+    expect(stopped.stepsRun).toBe(3);
+    await expect(runSortExperiment({ ...DEFAULT_SORT_CONFIG, n: 1 })).rejects.toThrow(ArgumentError);
+    await expect(runSortExperiment({ ...DEFAULT_SORT_CONFIG, n: 1 })).rejects.toThrow(
       /n must be an integer >= 2, got 1/,
     );
-    expect(() => runSortExperiment({ ...DEFAULT_SORT_CONFIG, temperature: 0 })).toThrow(
+    await expect(runSortExperiment({ ...DEFAULT_SORT_CONFIG, temperature: 0 })).rejects.toThrow(
       /temperature must be a finite number > 0/,
     );
-    expect(() => runSortExperiment({ ...DEFAULT_SORT_CONFIG, noiseScale: -1 })).toThrow(
+    await expect(runSortExperiment({ ...DEFAULT_SORT_CONFIG, noiseScale: -1 })).rejects.toThrow(
       /noiseScale must be a finite number >= 0/,
     );
   });
