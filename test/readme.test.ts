@@ -35,6 +35,11 @@ describe('README', () => {
     expect(printed.join('\n')).toMatch(/Tensor/);
   });
 
+  it('permutations example runs as written', async () => {
+    const printed = await runExample('## Permutations', 'permutations');
+    expect(printed.join('\n')).toMatch(/Kendall τ to the best: 1,1,1,0\.333/);
+  });
+
   it('estimators example runs as written', async () => {
     const printed = await runExample('## Gradient estimators', 'estimators');
     expect(printed.join('\n')).toMatch(/reinmax.*\n.*gumbel-rao.*\n.*score-function/);

@@ -20,15 +20,15 @@ function fixed(value: number): string {
   return value.toFixed(3);
 }
 
-/** A Markdown table: one row per run (N, steps, wall time, the three measures) and the port's row. */
+/** A Markdown table: one row per run (N, steps, learning rate, wall time, the three measures) and the port's row. */
 export function sortTable(results: SortResult[]): string {
   const lines = [
-    '| N | steps | training s | prop. wrong | prop. any wrong | Kendall τ | test sequences |',
-    '|---|---|---|---|---|---|---|',
+    '| N | steps | lr | training s | prop. wrong | prop. any wrong | Kendall τ | test sequences |',
+    '|---|---|---|---|---|---|---|---|',
   ];
   for (const { config, evaluation, stepsRun, trainingSeconds } of results) {
     lines.push(
-      `| ${config.n} | ${stepsRun} | ${trainingSeconds.toFixed(0)} | ${fixed(evaluation.propWrong)} | ${fixed(evaluation.propAnyWrong)} | ${fixed(evaluation.kendallTau)} | ${evaluation.sequences} |`,
+      `| ${config.n} | ${stepsRun} | ${config.learningRate} | ${trainingSeconds.toFixed(0)} | ${fixed(evaluation.propWrong)} | ${fixed(evaluation.propAnyWrong)} | ${fixed(evaluation.kendallTau)} | ${evaluation.sequences} |`,
     );
   }
   return lines.join('\n');
