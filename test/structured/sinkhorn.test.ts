@@ -50,6 +50,23 @@ describe('sinkhorn', () => {
     scores.dispose();
   });
 
+  it('with a tolerance, the gradient is that of the iterations actually run', () => {
+    const scores = tf.tensor2d(Array.from(normalArray(16, 14)), [4, 4]);
+    const weights = tf.tensor2d(Array.from(normalArray(16, 15)), [4, 4]);
+    const early = takeValues(sinkhorn(scores, { iterations: 500, tolerance: 1e-4 }));
+    const ran = [...Array(500).keys()]
+      .map((k) => k + 1)
+      .find((k) => takeValues(sinkhorn(scores, { iterations: k })).every((v, i) => v === early[i]));
+    expect(ran).toBeDefined();
+    expect(ran).toBeLessThan(500);
+    const gradientOf = (options: { iterations: number; tolerance?: number }) =>
+      takeValues(tf.grad((x: tf.Tensor) => tf.sum(tf.mul(sinkhorn(x, options), weights)))(scores));
+    expect(gradientOf({ iterations: 500, tolerance: 1e-4 })).toEqual(
+      gradientOf({ iterations: ran as number }),
+    );
+    tf.dispose([scores, weights]);
+  });
+
   it('equals Sinkhorn–Knopp in probability space (float64, written in the test) for 1, 3 and 20 iterations', () => {
     const n = 4;
     const scores = Array.from(normalArray(3 * n * n, 11));
