@@ -16,7 +16,9 @@ describe('gumbel sort', () => {
     expect(result.stdout).toMatch(
       /\| N \| steps \| lr \| training s \| prop\. wrong \| prop\. any wrong \| Kendall τ \|/,
     );
-    expect(result.stdout).toMatch(/\| 6 \| 5 \| 0\.1 \| \d+ \| \d\.\d{3} \| \d\.\d{3} \| -?\d\.\d{3} \| 20 \|/);
+    expect(result.stdout).toMatch(
+      /\| 6 \| 5 \| 0\.1 \| \d+ \| \d\.\d{3} \| \d\.\d{3} \| -?\d\.\d{3} \| 20 \|/,
+    );
     expect(readFileSync(join(out, 'table.md'), 'utf8')).toMatch(/\| 3 \| 5 \| 0\.1 \|/);
     for (const n of [3, 6]) {
       const folder = join(out, `n${n}`);
