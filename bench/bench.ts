@@ -2,7 +2,8 @@
  * `npm run bench`: this library's Gumbel-softmax (forward + backward w.r.t. the logits, soft and
  * hard) at 2000×10, 256×1000 and 4096×1024, one training step of the default categorical VAE on
  * one thread and on two worker threads, and the Gumbel noise's throughput next to a plain
- * typed-array copy of the same bytes — side by side with PyTorch doing identical work on one
+ * typed-array copy of the same bytes, and gumbelSinkhorn (batch 32, n = 50, 20 iterations, forward +
+ * backward) — side by side with PyTorch doing identical work on one
  * thread (two for the two-worker row; bench/bench_torch.py via /usr/bin/python3, optional). Each
  * of our rows is also timed with the fused kernels off (the composed TF.js ops other backends run).
  * Then a memory soak: RSS and live tensors over `--soak-steps` (default 10,000) training steps.
@@ -16,7 +17,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/backend.js';
 import { tf } from '../src/tf.js';
-import { noiseThroughput, opCase, parallelVaeStepCase, vaeStepCase, withFusedKernels } from './cases.js';
+import {
+  gumbelSinkhornCase,
+  noiseThroughput,
+  opCase,
+  parallelVaeStepCase,
+  vaeStepCase,
+  withFusedKernels,
+} from './cases.js';
 import { memorySoak } from './soak.js';
 import { kSubsetLogNormalizerCase, relaxedTopKCase } from './subsetCases.js';
 import type { Timing } from './timing.js';
@@ -30,6 +38,8 @@ const VAE_STEPS = 30;
 /** relaxedTopK's case: [rows, n, k]; the KSubset log-normalizer's: [n, k]. */
 const RELAXED_TOP_K: [number, number, number] = [256, 1000, 50];
 const K_SUBSET_NORMALIZER: [number, number] = [1000, 100];
+/** gumbelSinkhorn's case: [batch, n, n] log-scores, Sinkhorn iterations. */
+const SINKHORN = { batch: 32, n: 50, iterations: 20 };
 const PYTHON = '/usr/bin/python3';
 
 interface TorchTimings {
@@ -38,6 +48,7 @@ interface TorchTimings {
   vaeStep: Timing;
   vaeStepTwoThreads: Timing;
   relaxedTopK?: Timing;
+  gumbelSinkhorn: Timing;
 }
 
 function torchTimings(repeats: number): TorchTimings | undefined {
@@ -47,6 +58,7 @@ function torchTimings(repeats: number): TorchTimings | undefined {
     vaeSteps: VAE_STEPS,
     threads: 1,
     relaxedTopK: RELAXED_TOP_K,
+    sinkhorn: SINKHORN,
   });
   const run = spawnSync(PYTHON, ['bench/bench_torch.py'], { input: job, encoding: 'utf8' });
   if (run.status !== 0) {
@@ -87,6 +99,7 @@ async function main(): Promise<void> {
   const vae = vaeStepCase(VAE_STEPS);
   const vaeComposed = withFusedKernels(false, () => vaeStepCase(VAE_STEPS));
   const vaeTwoWorkers = await parallelVaeStepCase(2, VAE_STEPS);
+  const sinkhorn = gumbelSinkhornCase(SINKHORN.batch, SINKHORN.n, SINKHORN.iterations, repeats);
   const noise = noiseThroughput();
   const relaxedTopK = relaxedTopKCase(...RELAXED_TOP_K, Math.min(repeats, 5));
   const kSubsetNormalizer = kSubsetLogNormalizerCase(...K_SUBSET_NORMALIZER, repeats);
@@ -102,6 +115,7 @@ async function main(): Promise<void> {
     `| VAE training step (batch 100), ${threads(1)} | ${cell(vae)} | ${cell(vaeComposed)} | ${cell(torch?.vaeStep)} | ${ratio(vae, torch?.vaeStep)} |`,
     `| relaxedTopK ${RELAXED_TOP_K[0]}×${RELAXED_TOP_K[1]}, k = ${RELAXED_TOP_K[2]}, fwd+bwd, ${threads(1)} | ${cell(relaxedTopK)} | — | ${cell(torch?.relaxedTopK)} | ${torch?.relaxedTopK ? ratio(relaxedTopK, torch.relaxedTopK) : ''} |`,
     `| KSubset log-normalizer, n = ${K_SUBSET_NORMALIZER[0]}, k = ${K_SUBSET_NORMALIZER[1]} (JS, float64) | ${cell(kSubsetNormalizer)} | — | — | |`,
+    `| gumbelSinkhorn ${SINKHORN.batch}×${SINKHORN.n}×${SINKHORN.n}, ${SINKHORN.iterations} iterations, fwd+bwd, ${threads(1)} | ${cell(sinkhorn)} | — | ${cell(torch?.gumbelSinkhorn)} | ${ratio(sinkhorn, torch?.gumbelSinkhorn)} |`,
     `| VAE training step (batch 100), 2 workers / ${threads(2)} | ${cell(vaeTwoWorkers)} | — | ${cell(torch?.vaeStepTwoThreads)} | ${ratio(vaeTwoWorkers, torch?.vaeStepTwoThreads)} |`,
   ];
   console.log(`\n${lines.join('\n')}\n`);
@@ -133,6 +147,7 @@ async function main(): Promise<void> {
     vaeStep: vae,
     vaeComposed,
     vaeTwoWorkers,
+    gumbelSinkhorn: sinkhorn,
     noise,
     relaxedTopK,
     kSubsetNormalizer,

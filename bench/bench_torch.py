@@ -72,6 +72,23 @@ def relaxed_topk_case(rows, items, k, repeats):
     return timed(run, repeats)
 
 
+def gumbel_sinkhorn_case(batch, n, iterations, repeats):
+    log_scores = torch.randn(batch, n, n, requires_grad=True)
+    weights = torch.randn(batch, n, n)
+
+    def run():
+        log_scores.grad = None
+        # Gumbel noise as F.gumbel_softmax draws it; no framework ships Gumbel-Sinkhorn.
+        gumbels = -torch.empty_like(log_scores).exponential_().log()
+        log_alpha = log_scores + gumbels  # tau = 1
+        for _ in range(iterations):
+            log_alpha = log_alpha - torch.logsumexp(log_alpha, dim=-1, keepdim=True)
+            log_alpha = log_alpha - torch.logsumexp(log_alpha, dim=-2, keepdim=True)
+        (log_alpha.exp() * weights).sum().backward()
+
+    return timed(run, repeats)
+
+
 def vae_case(steps):
     n, k = 20, 10
     encoder = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(), nn.Linear(256, n * k))
@@ -98,21 +115,23 @@ def main():
     job = json.load(sys.stdin)
     torch.set_num_threads(job.get("threads", 1))
     torch.manual_seed(0)
-    ops = []
-    for rows, categories in job["opShapes"]:
-        for hard in (False, True):
-            ops.append({"shape": [rows, categories], "hard": hard, "ms": op_case(rows, categories, hard, job["repeats"])})
-    result = {
-        "torch": torch.__version__,
-        "threads": torch.get_num_threads(),
-        "ops": ops,
-        "vaeStep": vae_case(job["vaeSteps"]),
-    }
+    result = {"torch": torch.__version__, "threads": torch.get_num_threads()}
+    if "opShapes" in job:
+        ops = []
+        for rows, categories in job["opShapes"]:
+            for hard in (False, True):
+                ops.append({"shape": [rows, categories], "hard": hard, "ms": op_case(rows, categories, hard, job["repeats"])})
+        result["ops"] = ops
+    if "sinkhorn" in job:
+        case = job["sinkhorn"]
+        result["gumbelSinkhorn"] = gumbel_sinkhorn_case(case["batch"], case["n"], case["iterations"], job["repeats"])
     if "relaxedTopK" in job:
         rows, items, k = job["relaxedTopK"]
         result["relaxedTopK"] = relaxed_topk_case(rows, items, k, job["repeats"])
-    torch.set_num_threads(2)
-    result["vaeStepTwoThreads"] = vae_case(job["vaeSteps"])
+    if "vaeSteps" in job:
+        result["vaeStep"] = vae_case(job["vaeSteps"])
+        torch.set_num_threads(2)
+        result["vaeStepTwoThreads"] = vae_case(job["vaeSteps"])
     json.dump(result, sys.stdout)
 
 

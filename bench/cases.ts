@@ -3,6 +3,7 @@ import { useFusedKernels } from '../src/kernels/register.js';
 import { Adam } from '../src/nn/adam.js';
 import { gumbelSoftmax } from '../src/ops/gumbelSoftmax.js';
 import { gumbelArray, gumbelArrayInJs } from '../src/random/noise.js';
+import { gumbelSinkhorn } from '../src/structured/gumbelSinkhorn.js';
 import { tf } from '../src/tf.js';
 import { CategoricalVae, type VaeShape } from '../src/vae/model.js';
 import { negativeElbo } from '../src/vae/objective.js';
@@ -32,6 +33,22 @@ export function opCase(rows: number, categories: number, hard: boolean, repeats:
     g.dispose();
   }, repeats);
   tf.dispose([logits, weights]);
+  return timing;
+}
+
+/** Forward + backward w.r.t. the log-scores of Σ w ⊙ gumbelSinkhorn(X, τ = 1, `iterations`), X [batch, n, n]. */
+export function gumbelSinkhornCase(batch: number, n: number, iterations: number, repeats: number): Timing {
+  const logScores = tf.randomNormal([batch, n, n], 0, 1, 'float32', 1);
+  const weights = tf.randomNormal([batch, n, n], 0, 1, 'float32', 2);
+  const gradient = tf.grad((x: tf.Tensor) =>
+    tf.sum(tf.mul(gumbelSinkhorn(x, { temperature: 1, iterations, validateArgs: false }), weights)),
+  );
+  const timing = timed(() => {
+    const g = gradient(logScores);
+    g.dataSync();
+    g.dispose();
+  }, repeats);
+  tf.dispose([logScores, weights]);
   return timing;
 }
 

@@ -35,6 +35,13 @@ describe('README', () => {
     expect(printed.join('\n')).toMatch(/Tensor/);
   });
 
+  it('permutations example runs as written', async () => {
+    const printed = await runExample('## Permutations', 'permutations');
+    const output = printed.join('\n');
+    expect(output).toMatch(/Tensor\n\s+\[0, 1, 2\]\n/); // the matching
+    expect(output).toMatch(/\[\[0, 1, 2\],\s+\[0, 1, 2\],\s+\[0, 1, 2\],\s+\[0, 2, 1\]\]/); // the four draws
+  });
+
   it('estimators example runs as written', async () => {
     const printed = await runExample('## Gradient estimators', 'estimators');
     expect(printed.join('\n')).toMatch(/reinmax.*\n.*gumbel-rao.*\n.*score-function/);

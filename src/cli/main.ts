@@ -6,6 +6,7 @@ import { addModelCommands } from './evaluate.js';
 import { addLabCommand } from './lab.js';
 import { info, setOutputMode } from './output.js';
 import { addPerturbedCommand } from './perturbed.js';
+import { addSortCommand } from './sort.js';
 import { addTrainCommand } from './train.js';
 
 /**
@@ -25,7 +26,7 @@ function packageVersion(): string {
 async function main(argv: string[]): Promise<void> {
   const program = new Command('gumbel')
     .description(
-      'Gumbel-softmax on TensorFlow.js: train, evaluate and sample categorical VAEs; measure gradient estimators',
+      'Gumbel-softmax on TensorFlow.js: train, evaluate and sample categorical VAEs; measure gradient estimators; learn to sort with Gumbel-Sinkhorn',
     )
     .version(packageVersion(), '-V, --version', 'print the version and exit')
     .option('--backend <name>', 'TF.js backend: wasm, cpu or tensorflow (default: fastest available)')
@@ -49,6 +50,7 @@ async function main(argv: string[]): Promise<void> {
   addModelCommands(program);
   addLabCommand(program);
   addPerturbedCommand(program);
+  addSortCommand(program);
   await program.parseAsync(argv);
 }
 

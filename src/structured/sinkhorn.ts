@@ -1,0 +1,99 @@
+import type { Tensor } from '../tf.js';
+import { tf } from '../tf.js';
+import { checkPositiveNumber, type TensorInput } from '../validate.js';
+import { checkIterations, prepareScores } from './scoreMatrix.js';
+
+/** Options of {@link sinkhorn} and {@link logSinkhorn}. */
+export interface SinkhornOptions {
+  /** Most row-then-column normalisations to run, an integer >= 1 (default 20). */
+  iterations?: number;
+  /**
+   * Stop early once every row sum is within `tolerance` of 1 (the columns sum to 1 after every
+   * iteration). Checked after each iteration by reading one number: the iteration count is decided
+   * outside the gradient, and the gradient is that of the iterations actually run. Default: none,
+   * run all `iterations`.
+   */
+  tolerance?: number;
+  /**
+   * Check the scores for NaN, +Infinity and all-(−Infinity) rows or columns first (default true).
+   * Reads the scores once; turn it off in a hot loop once the inputs are known to be good.
+   */
+  validateArgs?: boolean;
+}
+
+/** The default number of Sinkhorn iterations. */
+export const DEFAULT_SINKHORN_ITERATIONS = 20;
+
+/**
+ * The logarithm of {@link sinkhorn}: alternately subtracts each row's and each column's logSumExp
+ * from log-scores [..., n, n], all in log space (nothing overflows at any temperature). After the
+ * last iteration every column sums to exactly 1 (up to rounding) and the rows approach 1.
+ * −Infinity entries stay −Infinity (a forbidden assignment keeps probability 0).
+ *
+ * @param logScores - float32 [..., n, n]; every row and column needs a finite entry.
+ * @returns float32 of the same shape: log of a (nearly) doubly-stochastic matrix.
+ * @throws {@link ArgumentError} for non-square scores, NaN or +Infinity, an all-(−Infinity) row or
+ *   column, iterations < 1 or not an integer, tolerance ≤ 0.
+ */
+export function logSinkhorn(logScores: TensorInput, options: SinkhornOptions = {}): Tensor {
+  const iterations = options.iterations ?? DEFAULT_SINKHORN_ITERATIONS;
+  checkIterations(iterations);
+  if (options.tolerance !== undefined) checkPositiveNumber(options.tolerance, 'tolerance');
+  return tf.tidy(() => {
+    const { scores } = prepareScores(logScores, 'logScores', options.validateArgs !== false);
+    const rowAxis = scores.rank - 1;
+    const columnAxis = scores.rank - 2;
+    let normalized = scores;
+    for (let iteration = 0; iteration < iterations; iteration++) {
+      normalized = logNormalize(logNormalize(normalized, rowAxis), columnAxis);
+      if (options.tolerance !== undefined && rowDeviation(normalized, rowAxis) < options.tolerance) break;
+    }
+    return normalized;
+  });
+}
+
+/**
+ * One half-iteration: y = x − logSumExp(x) along `axis` (max subtracted first), with its gradient
+ * written out, ∂L/∂x = ḡ − exp(y)·Σ ḡ along `axis` (exp(y) is the softmax; 0 at −Infinity, so masks
+ * give no NaN). Autodiff through max/exp/sum/log was measured 2.4× slower for a Sinkhorn forward +
+ * backward on wasm ([10, 5, 60, 60], 10 iterations: 424 → 175 ms).
+ */
+function logNormalize(x: Tensor, axis: number): Tensor {
+  const normalize = tf.customGrad((input, save) => {
+    const output = tf.tidy(() => {
+      const shifted = tf.sub(input as Tensor, tf.max(input as Tensor, axis, true));
+      return tf.sub(shifted, tf.log(tf.sum(tf.exp(shifted), axis, true)));
+    });
+    (save as tf.GradSaveFunc)([output]);
+    return {
+      value: output,
+      gradFunc: (dy: Tensor, [saved]: Tensor[]) =>
+        tf.tidy(() => tf.sub(dy, tf.mul(tf.exp(saved), tf.sum(dy, axis, true)))),
+    };
+  });
+  return normalize(x);
+}
+
+/** max |Σ_j exp(logMatrix)_ij − 1| over every row of every matrix; one read. */
+function rowDeviation(logMatrix: Tensor, rowAxis: number): number {
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(tf.exp(tf.logSumExp(logMatrix, rowAxis)), 1))).dataSync()[0]);
+}
+
+/**
+ * The Sinkhorn operator S(X) (Sinkhorn 1964; Adams & Zemel 2011; Mena et al. 2018): normalises
+ * exp(logScores) alternately by rows and columns, computed in log space ({@link logSinkhorn}) and
+ * exponentiated once at the end. S(X/τ) tends to the best permutation matrix (see
+ * `matching`) as τ → 0. Differentiable; batched over leading axes.
+ *
+ * @param logScores - float32 [..., n, n]; −Infinity forbids an assignment (its entry stays exactly 0).
+ *   When the finite entries admit no permutation at all, the iterations do not converge.
+ * @returns float32 of the same shape: a (nearly) doubly-stochastic matrix, columns summing to 1,
+ *   rows to 1 within `tolerance` (or as close as `iterations` got).
+ * @example
+ * ```ts
+ * const doublyStochastic = sinkhorn(tf.tensor([[2, 0], [1, 1]]), { iterations: 30 });
+ * ```
+ */
+export function sinkhorn(logScores: TensorInput, options: SinkhornOptions = {}): Tensor {
+  return tf.tidy(() => tf.exp(logSinkhorn(logScores, options)));
+}
