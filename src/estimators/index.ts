@@ -8,6 +8,8 @@
 export { binary } from './binary.js';
 export type { ConditionalGumbelOptions } from './conditionalGumbel.js';
 export { conditionalGumbel } from './conditionalGumbel.js';
+export type { DisarmOptions } from './disarm.js';
+export { disarm } from './disarm.js';
 export type {
   DownstreamLoss,
   Estimate,
@@ -15,6 +17,8 @@ export type {
   EstimatorOptions,
   TemperatureOptions,
 } from './estimator.js';
+export type { GappedStraightThroughOptions } from './gappedStraightThrough.js';
+export { gappedStraightThrough } from './gappedStraightThrough.js';
 export type { GumbelRaoOptions } from './gumbelRao.js';
 export { gumbelRao } from './gumbelRao.js';
 export { gumbelSoftmax } from './gumbelSoftmax.js';
@@ -35,3 +39,4 @@ export type { ScoreFunctionBaseline, ScoreFunctionOptions } from './scoreFunctio
 export { scoreFunction } from './scoreFunction.js';
 export { straightThrough } from './straightThrough.js';
 export { straightThroughGumbel } from './straightThroughGumbel.js';
+export { zgr } from './zgr.js';
