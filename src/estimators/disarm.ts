@@ -14,7 +14,7 @@ export interface DisarmOptions extends EstimatorOptions {
 /** Zeros of the loss's shape whose gradient with respect to the logits is `perLogit` scaled by dy. */
 function disarmSurrogate(logits: Tensor, lossShape: number[], weights: Tensor, perLogit: Tensor): Tensor {
   const trailing = new Array<number>(logits.rank - lossShape.length).fill(1);
-  const op = tf.customGrad((input, save) => {
+  const op = tf.customGrad((_input, save) => {
     (save as tf.GradSaveFunc)([weights, perLogit]);
     return {
       value: tf.zeros(lossShape),

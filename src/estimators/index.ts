@@ -8,6 +8,7 @@
 export { binary } from './binary.js';
 export type { ConditionalGumbelOptions } from './conditionalGumbel.js';
 export { conditionalGumbel } from './conditionalGumbel.js';
+export type { ControlVariateWeights } from './controlVariateNetwork.js';
 export type { DisarmOptions } from './disarm.js';
 export { disarm } from './disarm.js';
 export type {
@@ -35,6 +36,14 @@ export type {
 } from './registry.js';
 export { BASELINE_NAMES, checkEstimatorSpec, createEstimator, ESTIMATOR_NAMES } from './registry.js';
 export { reinmax } from './reinmax.js';
+export type { RelaxOptions } from './relax.js';
+export { relax } from './relax.js';
+export type {
+  ControlVariateGradient,
+  RelaxControlVariateOptions,
+  RelaxControlVariateState,
+} from './relaxControlVariate.js';
+export { RelaxControlVariate } from './relaxControlVariate.js';
 export type { ScoreFunctionBaseline, ScoreFunctionOptions } from './scoreFunction.js';
 export { scoreFunction } from './scoreFunction.js';
 export { straightThrough } from './straightThrough.js';
