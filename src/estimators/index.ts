@@ -48,4 +48,6 @@ export type { ScoreFunctionBaseline, ScoreFunctionOptions } from './scoreFunctio
 export { scoreFunction } from './scoreFunction.js';
 export { straightThrough } from './straightThrough.js';
 export { straightThroughGumbel } from './straightThroughGumbel.js';
+export type { UnorderedSetOptions } from './unorderedSet.js';
+export { unorderedSet } from './unorderedSet.js';
 export { zgr } from './zgr.js';
