@@ -34,7 +34,13 @@ export type {
   EstimatorName,
   EstimatorSpec,
 } from './registry.js';
-export { BASELINE_NAMES, checkEstimatorSpec, createEstimator, ESTIMATOR_NAMES } from './registry.js';
+export {
+  BASELINE_NAMES,
+  checkEstimatorSpec,
+  createEstimator,
+  ESTIMATOR_NAMES,
+  TRAINABLE_ESTIMATOR_NAMES,
+} from './registry.js';
 export { reinmax } from './reinmax.js';
 export type { RelaxOptions } from './relax.js';
 export { relax } from './relax.js';

@@ -54,7 +54,11 @@ describe('unordered-set estimator', () => {
       loss,
       20,
     );
-    for (const row of rows) row.forEach((v, j) => expect(v).toBeCloseTo(exact[j], 5));
+    for (const row of rows) {
+      row.forEach((v, j) => {
+        expect(v).toBeCloseTo(exact[j], 5);
+      });
+    }
   });
 
   it('has lower variance than REINFORCE with the same k samples and leave-one-out (measured 0.038 vs 0.091)', () => {
