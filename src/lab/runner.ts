@@ -7,6 +7,7 @@
 import { binary } from '../estimators/binary.js';
 import type { DownstreamLoss } from '../estimators/estimator.js';
 import {
+  type ConfiguredEstimator,
   type ConfiguredEstimatorOptions,
   createEstimator,
   type EstimatorSpec,
@@ -34,9 +35,16 @@ export interface LabOptions {
   timingCalls?: number;
   /** Seed of the problems and of every cell's noise (default 1). */
   seed?: number;
-  /** Called after each cell (progress). */
+  /** Tuned REBAR and RELAX: tuning calls (of 32 estimates each) before a cell is measured (default 200). */
+  tuningSteps?: number;
+  /** Called after each cell. */
   onCell?: (cell: LabCell) => void;
+  /** Called before each cell and at the end: cells done, cells in all, the cell starting. */
+  onProgress?: (done: number, total: number, cell: string) => void;
 }
+
+/** The options {@link LabResult} records (the callbacks left out). */
+type ResolvedLabOptions = Required<Omit<LabOptions, 'onCell' | 'onProgress'>>;
 
 /** The lab's defaults. */
 export const DEFAULT_LAB_OPTIONS = {
@@ -47,16 +55,30 @@ export const DEFAULT_LAB_OPTIONS = {
     { name: 'gumbel-softmax' },
     { name: 'gumbel-rao', raoSamples: 10 },
     { name: 'reinmax' },
+    { name: 'gapped-straight-through' },
+    { name: 'zgr' },
     { name: 'rebar' },
+    { name: 'rebar-tuned' },
+    { name: 'relax' },
     { name: 'score-function', scoreSamples: 1, baseline: 'moving-average' },
     { name: 'score-function', scoreSamples: 4, baseline: 'leave-one-out' },
+    { name: 'unordered-set', setSize: 4 },
+    { name: 'disarm' },
   ] as EstimatorSpec[],
   temperatures: [0.1, 0.25, 0.5, 1, 1.5, 2, 3],
   estimates: 5000,
   batch: 1000,
   timingCalls: 20,
+  tuningSteps: 200,
   seed: 1,
 };
+
+/** Whether an estimator applies to a problem (DisARM: binary latents; unordered set: one loss per categorical). */
+export function estimatorFits(configured: ConfiguredEstimator, problem: LabProblem): boolean {
+  if (configured.needs === 'two-categories') return problem.binary;
+  if (configured.needs === 'loss-per-categorical') return problem.lossPerCategorical;
+  return true;
+}
 
 /** One (problem, estimator, temperature) measurement. */
 export interface LabCell extends EstimateStatistics {
@@ -80,12 +102,12 @@ export interface LabProblemSummary {
 
 /** Everything the lab measured. */
 export interface LabResult {
-  options: Required<Omit<LabOptions, 'onCell'>>;
+  options: ResolvedLabOptions;
   problems: LabProblemSummary[];
   cells: LabCell[];
 }
 
-function checkLabOptions(options: Required<Omit<LabOptions, 'onCell'>>): void {
+function checkLabOptions(options: ResolvedLabOptions): void {
   const integerAtLeast = (value: number, minimum: number, name: string) => {
     if (!Number.isSafeInteger(value) || value < minimum) {
       throw new ArgumentError(name, `must be an integer >= ${minimum}, got ${value}`);
@@ -94,6 +116,7 @@ function checkLabOptions(options: Required<Omit<LabOptions, 'onCell'>>): void {
   integerAtLeast(options.estimates, 2, 'estimates');
   integerAtLeast(options.batch, 1, 'batch');
   integerAtLeast(options.timingCalls, 1, 'timing-calls');
+  integerAtLeast(options.tuningSteps, 0, 'tuning-steps');
   integerAtLeast(options.seed, 0, 'seed');
   if (options.temperatures.length === 0 || options.temperatures.some((t) => !(t > 0 && Number.isFinite(t)))) {
     throw new ArgumentError('temperatures', `must be finite numbers > 0, got [${options.temperatures}]`);
@@ -145,7 +168,7 @@ function measureCell(
   problem: LabProblem,
   spec: EstimatorSpec,
   temperature: number | null,
-  options: Required<Omit<LabOptions, 'onCell'>>,
+  options: ResolvedLabOptions,
   root: RandomGenerator,
 ): LabCell {
   const configured = createEstimator(spec);
@@ -161,6 +184,9 @@ function measureCell(
     }).loss;
   // A first batch, not counted: warms up the backend and the moving-average baseline.
   estimateBatch(problem, estimate, Math.min(options.batch, options.estimates));
+  if (configured.controlVariate) {
+    for (let step = 0; step < options.tuningSteps; step++) estimateBatch(problem, estimate, 32);
+  }
   const accumulator = new EstimateAccumulator(problem.exactGradient);
   for (let done = 0; done < options.estimates; ) {
     const replicas = Math.min(options.batch, options.estimates - done);
@@ -204,6 +230,7 @@ export function runLab(options: LabOptions = {}): LabResult {
     estimates: options.estimates ?? DEFAULT_LAB_OPTIONS.estimates,
     batch: options.batch ?? DEFAULT_LAB_OPTIONS.batch,
     timingCalls: options.timingCalls ?? DEFAULT_LAB_OPTIONS.timingCalls,
+    tuningSteps: options.tuningSteps ?? DEFAULT_LAB_OPTIONS.tuningSteps,
     seed: options.seed ?? DEFAULT_LAB_OPTIONS.seed,
   };
   checkLabOptions(resolved);
@@ -211,24 +238,38 @@ export function runLab(options: LabOptions = {}): LabResult {
   const root = new RandomGenerator(resolved.seed);
   const problems: LabProblemSummary[] = [];
   const cells: LabCell[] = [];
-  for (const name of resolved.problems) {
+  const plan = resolved.problems.map((name) => {
+    const problem = createLabProblem(name, resolved.seed);
+    const planned = resolved.estimators.flatMap((spec) => {
+      const configured = createEstimator(spec);
+      if (!estimatorFits(configured, problem)) return [];
+      const temperatures = configured.usesTemperature
+        ? resolved.temperatures.filter((t) => configured.acceptsTemperature(t))
+        : [null];
+      return temperatures.map((temperature) => ({ spec, label: configured.label, temperature }));
+    });
+    problem.dispose();
+    return { name, planned };
+  });
+  const total = plan.reduce((sum, { planned }) => sum + planned.length, 0);
+  for (const { name, planned } of plan) {
     const problem = createLabProblem(name, resolved.seed);
     try {
       problems.push(summarize(problem));
-      for (const spec of resolved.estimators) {
-        const configured = createEstimator(spec);
-        const temperatures = configured.usesTemperature
-          ? resolved.temperatures.filter((t) => configured.acceptsTemperature(t))
-          : [null];
-        for (const temperature of temperatures) {
-          const cell = measureCell(problem, spec, temperature, resolved, root);
-          cells.push(cell);
-          options.onCell?.(cell);
-        }
+      for (const { spec, label, temperature } of planned) {
+        options.onProgress?.(
+          cells.length,
+          total,
+          `${name} ${label}${temperature === null ? '' : ` τ=${temperature}`}`,
+        );
+        const cell = measureCell(problem, spec, temperature, resolved, root);
+        cells.push(cell);
+        options.onCell?.(cell);
       }
     } finally {
       problem.dispose();
     }
   }
+  options.onProgress?.(cells.length, total, 'done');
   return { options: resolved, problems, cells };
 }
