@@ -23,11 +23,17 @@ export interface RelaxControlVariateOptions {
 
 /** Everything a {@link RelaxControlVariate} holds, as plain JSON (save it with a checkpoint). */
 export interface RelaxControlVariateState {
+  /** η. */
   eta: number;
+  /** log τ (tuned in log space, so τ stays positive). */
   logTemperature: number;
+  /** Hidden units of the network (0: none). */
   hidden: number;
+  /** K the network expects. */
   categories: number;
+  /** Adam's step size. */
   learningRate: number;
+  /** Which parameters the variance descent moves. */
   tune: { eta: boolean; temperature: boolean; network: boolean };
   /** The network's weights, flat (W₁ row-major, b₁, w₂, b₂). */
   weights: number[];
@@ -37,8 +43,11 @@ export interface RelaxControlVariateState {
 
 /** A gradient of the variance objective with respect to the control variate's parameters. */
 export interface ControlVariateGradient {
+  /** ∂/∂η. */
   eta: number;
+  /** ∂/∂log τ. */
   logTemperature: number;
+  /** ∂/∂ of each network weight, in the state's order. */
   weights: Float32Array;
 }
 
