@@ -5,10 +5,13 @@
 import type { LineSeries } from '../viz/plotLayout.js';
 import type { RaceResult } from './race.js';
 
-/** The median of the steps, counting unfinished runs as later than any finished one (null if most did not finish). */
+/**
+ * The (upper) median of the steps, counting unfinished runs as later than any finished one: null
+ * when half of the runs or more did not finish.
+ */
 function medianSteps(steps: (number | null)[]): number | null {
   const sorted = [...steps].sort((a, b) => (a ?? Number.POSITIVE_INFINITY) - (b ?? Number.POSITIVE_INFINITY));
-  return sorted[Math.floor((sorted.length - 1) / 2)];
+  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /**
@@ -32,7 +35,7 @@ export function raceTable(result: RaceResult): string {
   return [
     `Steps until p(b = 1) < ${threshold} minimising E[(b − t)²], b ~ Bernoulli(σ(θ)), θ₀ = 0, Adam at step size ${learningRate}, ${seeds} seeds, at most ${maxSteps} steps ('–': not reached)`,
     '',
-    '| estimator | t | steps per seed | median | mean final p(b = 1) |',
+    '| estimator | t | steps per seed | upper median | mean final p(b = 1) |',
     '| --- | ---: | --- | ---: | ---: |',
     ...rows,
   ].join('\n');
