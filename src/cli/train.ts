@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import {
   BASELINE_NAMES,
   type BaselineName,
-  ESTIMATOR_NAMES,
   type EstimatorName,
+  TRAINABLE_ESTIMATOR_NAMES,
 } from '../estimators/registry.js';
 import { DEFAULT_SCHEDULE, type TemperatureSchedule } from '../schedules/temperature.js';
 import { DEFAULT_TRAIN_CONFIG, MAX_WORKERS, type TrainConfig } from '../vae/config.js';
@@ -258,8 +258,8 @@ export function addTrainCommand(program: Command): void {
     .option('--hard', 'straight-through Gumbel: a synonym of --estimator straight-through-gumbel', false)
     .option(
       '--estimator <name>',
-      `gradient estimator: ${ESTIMATOR_NAMES.join(', ')}`,
-      oneOf(ESTIMATOR_NAMES),
+      `gradient estimator: ${TRAINABLE_ESTIMATOR_NAMES.join(', ')}`,
+      oneOf(TRAINABLE_ESTIMATOR_NAMES),
       d.estimator,
     )
     .option(

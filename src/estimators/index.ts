@@ -8,6 +8,9 @@
 export { binary } from './binary.js';
 export type { ConditionalGumbelOptions } from './conditionalGumbel.js';
 export { conditionalGumbel } from './conditionalGumbel.js';
+export type { ControlVariateWeights } from './controlVariateNetwork.js';
+export type { DisarmOptions } from './disarm.js';
+export { disarm } from './disarm.js';
 export type {
   DownstreamLoss,
   Estimate,
@@ -15,6 +18,8 @@ export type {
   EstimatorOptions,
   TemperatureOptions,
 } from './estimator.js';
+export type { GappedStraightThroughOptions } from './gappedStraightThrough.js';
+export { gappedStraightThrough } from './gappedStraightThrough.js';
 export type { GumbelRaoOptions } from './gumbelRao.js';
 export { gumbelRao } from './gumbelRao.js';
 export { gumbelSoftmax } from './gumbelSoftmax.js';
@@ -29,11 +34,28 @@ export type {
   EstimatorName,
   EstimatorSpec,
 } from './registry.js';
-export { BASELINE_NAMES, checkEstimatorSpec, createEstimator, ESTIMATOR_NAMES } from './registry.js';
+export {
+  BASELINE_NAMES,
+  checkEstimatorSpec,
+  createEstimator,
+  ESTIMATOR_NAMES,
+  TRAINABLE_ESTIMATOR_NAMES,
+} from './registry.js';
 export { reinmax } from './reinmax.js';
+export type { RelaxOptions } from './relax.js';
+export { relax } from './relax.js';
+export type {
+  ControlVariateGradient,
+  RelaxControlVariateOptions,
+  RelaxControlVariateState,
+} from './relaxControlVariate.js';
+export { RelaxControlVariate } from './relaxControlVariate.js';
 export type { ScoreFunctionBaseline, ScoreFunctionOptions } from './scoreFunction.js';
 export { scoreFunction } from './scoreFunction.js';
 export type { SimpleOptions } from './simple.js';
 export { simple } from './simple.js';
 export { straightThrough } from './straightThrough.js';
 export { straightThroughGumbel } from './straightThroughGumbel.js';
+export type { UnorderedSetOptions } from './unorderedSet.js';
+export { unorderedSet } from './unorderedSet.js';
+export { zgr } from './zgr.js';

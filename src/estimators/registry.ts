@@ -1,16 +1,23 @@
 import type { Seed } from '../random/generator.js';
 import type { Tensor } from '../tf.js';
-import { ArgumentError, checkPositiveNumber } from '../validate.js';
-import type { DownstreamLoss, Estimate } from './estimator.js';
+import { tf } from '../tf.js';
+import { ArgumentError, checkPositiveNumber, toFloatTensor } from '../validate.js';
+import { disarm } from './disarm.js';
+import type { DownstreamLoss, Estimate, EstimatorOptions } from './estimator.js';
+import { gappedStraightThrough } from './gappedStraightThrough.js';
 import { gumbelRao } from './gumbelRao.js';
 import { gumbelSoftmax } from './gumbelSoftmax.js';
 import { MovingAverageBaseline } from './movingAverageBaseline.js';
 import { rebar } from './rebar.js';
 import { checkReinmaxTemperature, reinmax } from './reinmax.js';
+import { relax } from './relax.js';
+import { RelaxControlVariate } from './relaxControlVariate.js';
 import { scoreFunction } from './scoreFunction.js';
 import { checkCount } from './shared.js';
 import { straightThrough } from './straightThrough.js';
 import { straightThroughGumbel } from './straightThroughGumbel.js';
+import { unorderedSet } from './unorderedSet.js';
+import { zgr } from './zgr.js';
 
 /** The estimators by name, as the CLI and the lab spell them. */
 export const ESTIMATOR_NAMES = [
@@ -21,7 +28,31 @@ export const ESTIMATOR_NAMES = [
   'reinmax',
   'score-function',
   'rebar',
+  'rebar-tuned',
+  'relax',
+  'disarm',
+  'unordered-set',
+  'gapped-straight-through',
+  'zgr',
 ] as const;
+
+/**
+ * The estimators `gumbel train` (the categorical VAE) accepts: those without state to checkpoint
+ * beyond the moving-average baseline, that apply to any number of categories and to a loss summed
+ * over several latents. (RELAX and tuned REBAR carry a control variate the trainer does not save
+ * yet; DisARM needs two categories; the unordered-set estimator one loss per categorical.)
+ */
+export const TRAINABLE_ESTIMATOR_NAMES = [
+  'straight-through',
+  'straight-through-gumbel',
+  'gumbel-softmax',
+  'gumbel-rao',
+  'reinmax',
+  'score-function',
+  'rebar',
+  'gapped-straight-through',
+  'zgr',
+] as const satisfies readonly (typeof ESTIMATOR_NAMES)[number][];
 
 /** One of {@link ESTIMATOR_NAMES}. */
 export type EstimatorName = (typeof ESTIMATOR_NAMES)[number];
@@ -44,8 +75,18 @@ export interface EstimatorSpec {
   baseline?: BaselineName;
   /** Score function with 'moving-average': β (default 0.9). */
   baselineDecay?: number;
-  /** REBAR: η (default 1). */
+  /** REBAR: η (default 1); tuned REBAR and RELAX: η to start from. */
   rebarEta?: number;
+  /** RELAX: hidden units of the control variate's network (default 16). */
+  relaxHidden?: number;
+  /** Tuned REBAR and RELAX: Adam's step size on the variance (default 0.01). */
+  controlVariateLearningRate?: number;
+  /** DisARM: antithetic pairs per estimate (default 1). */
+  disarmPairs?: number;
+  /** Unordered set: k, categories drawn without replacement (default 4). */
+  setSize?: number;
+  /** Gapped straight-through: the gap κ (default 1). */
+  gap?: number;
 }
 
 /** Options of a {@link ConfiguredEstimator} call. */
@@ -67,6 +108,13 @@ export interface ConfiguredEstimator {
   readonly usesTemperature: boolean;
   /** The moving-average baseline it carries between calls, if any. */
   readonly baseline?: MovingAverageBaseline;
+  /**
+   * Tuned REBAR and RELAX: the control variate it tunes across calls (RELAX's is made at the first
+   * call, when the number of categories is known); save its `state()` to resume.
+   */
+  readonly controlVariate?: RelaxControlVariate;
+  /** What it needs of a problem: DisARM two categories, the unordered-set estimator one loss per categorical. */
+  readonly needs: 'any' | 'two-categories' | 'loss-per-categorical';
   /** Whether it accepts `temperature` (ReinMax needs τ ≥ 1). */
   acceptsTemperature(temperature: number): boolean;
   /** Runs the estimator (see {@link Estimator}); checks τ against what the estimator accepts. */
@@ -89,6 +137,13 @@ export function checkEstimatorSpec(spec: EstimatorSpec): void {
   if (spec.rebarEta !== undefined && !Number.isFinite(spec.rebarEta)) {
     throw new ArgumentError('rebar-eta', `must be a finite number, got ${spec.rebarEta}`);
   }
+  if (spec.relaxHidden !== undefined) checkCount(spec.relaxHidden, 1, 'relax-hidden');
+  if (spec.disarmPairs !== undefined) checkCount(spec.disarmPairs, 1, 'disarm-pairs');
+  if (spec.setSize !== undefined) checkCount(spec.setSize, 2, 'set-size (k)');
+  if (spec.gap !== undefined) checkPositiveNumber(spec.gap, 'gap');
+  if (spec.controlVariateLearningRate !== undefined) {
+    checkPositiveNumber(spec.controlVariateLearningRate, 'control-variate-learning-rate');
+  }
   if (spec.name === 'score-function' && spec.baseline === 'leave-one-out' && (spec.scoreSamples ?? 1) < 2) {
     throw new ArgumentError(
       'score-samples (S)',
@@ -100,11 +155,60 @@ export function checkEstimatorSpec(spec: EstimatorSpec): void {
 function labelOf(spec: EstimatorSpec): string {
   if (spec.name === 'gumbel-rao') return `gumbel-rao k=${spec.raoSamples ?? 10}`;
   if (spec.name === 'rebar') return spec.rebarEta === undefined ? 'rebar' : `rebar η=${spec.rebarEta}`;
+  if (spec.name === 'relax') return `relax h=${spec.relaxHidden ?? 16}`;
+  if (spec.name === 'disarm')
+    return (spec.disarmPairs ?? 1) === 1 ? 'disarm' : `disarm n=${spec.disarmPairs}`;
+  if (spec.name === 'unordered-set') return `unordered-set k=${spec.setSize ?? 4}`;
+  if (spec.name === 'gapped-straight-through' && spec.gap !== undefined)
+    return `gapped-straight-through κ=${spec.gap}`;
   if (spec.name !== 'score-function') return spec.name;
   const samples = spec.scoreSamples ?? 1;
   const baseline = spec.baseline ?? (samples >= 2 ? 'leave-one-out' : 'none');
   const shortBaseline = { none: 'no baseline', 'leave-one-out': 'LOO', 'moving-average': 'EMA' }[baseline];
   return `score-function S=${samples} ${shortBaseline}`;
+}
+
+/** The estimators that ignore τ. */
+const TEMPERATURE_FREE: readonly EstimatorName[] = [
+  'score-function',
+  'rebar-tuned',
+  'relax',
+  'disarm',
+  'unordered-set',
+  'zgr',
+];
+
+/** τ a tuned control variate starts from. */
+const START_TEMPERATURE = 0.5;
+
+/**
+ * DisARM on the categorical form of a Bernoulli: logits [..., 2] (ℓ₀, ℓ₁) are the Bernoulli logit
+ * α = ℓ₀ − ℓ₁ of category 0, and f receives the one-hot pair (b, 1 − b).
+ */
+function disarmOnPairs(
+  logits: Tensor,
+  loss: DownstreamLoss,
+  options: EstimatorOptions & { pairs?: number },
+): Estimate {
+  const categories = logits.shape[logits.rank - 1];
+  if (logits.rank < 1 || categories !== 2) {
+    throw new ArgumentError(
+      'logits',
+      `must have 2 categories for DisARM (binary latents), got ${categories}`,
+    );
+  }
+  return tf.tidy(() => {
+    const tensor = toFloatTensor(logits, 'logits');
+    const begin = tensor.shape.map(() => 0);
+    const size = [...tensor.shape.slice(0, -1), 1];
+    const alpha = tf.squeeze(
+      tf.sub(tf.slice(tensor, begin, size), tf.slice(tensor, [...begin.slice(0, -1), 1], size)),
+      [-1],
+    );
+    const toPair = (b: Tensor) => tf.stack([b, tf.sub(1, b)], -1);
+    const { sample, loss: value } = disarm(alpha, (b) => loss(toPair(b)), options);
+    return { sample: toPair(sample), loss: value };
+  });
 }
 
 /**
@@ -125,6 +229,11 @@ export function createEstimator(spec: EstimatorSpec, baselineValue?: number): Co
     spec.name === 'score-function' && spec.baseline === 'moving-average'
       ? new MovingAverageBaseline({ decay: spec.baselineDecay, value: baselineValue })
       : undefined;
+  const learningRate = spec.controlVariateLearningRate;
+  let controlVariate =
+    spec.name === 'rebar-tuned'
+      ? new RelaxControlVariate({ eta: spec.rebarEta, temperature: START_TEMPERATURE, learningRate })
+      : undefined;
   const run = (logits: Tensor, loss: DownstreamLoss, options: ConfiguredEstimatorOptions): Estimate => {
     const { temperature, seed, validateArgs } = options;
     switch (spec.name) {
@@ -140,6 +249,26 @@ export function createEstimator(spec: EstimatorSpec, baselineValue?: number): Co
         return reinmax(logits, loss, { temperature, seed, validateArgs });
       case 'rebar':
         return rebar(logits, loss, { temperature, seed, validateArgs, eta: spec.rebarEta });
+      case 'rebar-tuned':
+        return rebar(logits, loss, { tuning: controlVariate, seed, validateArgs });
+      case 'relax': {
+        controlVariate ??= new RelaxControlVariate({
+          hidden: spec.relaxHidden ?? 16,
+          categories: logits.shape[logits.rank - 1],
+          eta: spec.rebarEta,
+          temperature: START_TEMPERATURE,
+          learningRate,
+        });
+        return relax(logits, loss, { controlVariate, seed, validateArgs });
+      }
+      case 'disarm':
+        return disarmOnPairs(logits, loss, { seed, validateArgs, pairs: spec.disarmPairs });
+      case 'unordered-set':
+        return unorderedSet(logits, loss, { seed, validateArgs, k: spec.setSize });
+      case 'gapped-straight-through':
+        return gappedStraightThrough(logits, loss, { temperature, seed, validateArgs, gap: spec.gap });
+      case 'zgr':
+        return zgr(logits, loss, { seed, validateArgs });
       case 'score-function': {
         const chosen = baseline ?? (spec.baseline === 'moving-average' ? undefined : spec.baseline);
         return scoreFunction(logits, loss, {
@@ -151,18 +280,28 @@ export function createEstimator(spec: EstimatorSpec, baselineValue?: number): Co
       }
     }
   };
+  const usesTemperature = !TEMPERATURE_FREE.includes(spec.name);
   return {
     spec,
     label: labelOf(spec),
-    usesTemperature: spec.name !== 'score-function',
+    usesTemperature,
     baseline,
+    get controlVariate() {
+      return controlVariate;
+    },
+    needs:
+      spec.name === 'disarm'
+        ? 'two-categories'
+        : spec.name === 'unordered-set'
+          ? 'loss-per-categorical'
+          : 'any',
     acceptsTemperature: (temperature) => {
       if (!(temperature > 0 && Number.isFinite(temperature))) return false;
       return spec.name !== 'reinmax' || temperature >= 1;
     },
     estimate: (logits, loss, options) => {
       if (spec.name === 'reinmax') checkReinmaxTemperature(options.temperature);
-      else if (spec.name !== 'score-function') checkPositiveNumber(options.temperature, 'temperature');
+      else if (usesTemperature) checkPositiveNumber(options.temperature, 'temperature');
       return run(logits, loss, options);
     },
   };

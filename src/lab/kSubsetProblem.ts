@@ -98,6 +98,7 @@ export function kSubsetProblem(options: { items?: number; k?: number; seed?: num
   };
   return {
     name: 'k-subset',
+    lossPerCategorical: false, // the loss is one per k-hot; the registry's estimators do not run here
     binary: false,
     description: `E‖z − t‖² over k-hot z, n = ${items}, k = ${k}; ∇ of the KSubset law (top-k law for relaxed top-k: value ${exact.topKLaw.value.toPrecision(4)})`,
     logits,

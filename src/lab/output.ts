@@ -1,11 +1,13 @@
 /**
  * Writes the lab's results (Node only): lab.json, table.md, and for each problem
- * bias-<problem>.png and variance-<problem>.png.
+ * bias-<problem>.png and variance-<problem>.png; and the race's.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { linePlotPng } from '../viz/linePlot.js';
 import { writeFileAtomicSync } from '../viz/writeFileAtomic.js';
+import type { RaceResult } from './race.js';
+import { raceSeries, raceTable } from './raceReport.js';
 import { labSeries, labTable } from './report.js';
 import type { LabResult } from './runner.js';
 
@@ -35,6 +37,34 @@ export function writeLabOutputs(
       });
       write(`${measure}-${problem.name}.png`, png);
     }
+  }
+  return written;
+}
+
+/** Writes race.json, race.md and race-<t>.png (the trajectories, one plot per target) into `folder`. */
+export function writeRaceOutputs(
+  result: RaceResult,
+  folder: string,
+  extra: Record<string, unknown> = {},
+): string[] {
+  mkdirSync(folder, { recursive: true });
+  const written: string[] = [];
+  const write = (name: string, contents: string | Uint8Array) => {
+    const path = join(folder, name);
+    writeFileAtomicSync(path, contents);
+    written.push(path);
+  };
+  write('race.json', `${JSON.stringify({ ...extra, ...result }, null, 2)}\n`);
+  write('race.md', `${raceTable(result)}\n`);
+  for (const target of result.options.targets) {
+    const png = linePlotPng(raceSeries(result, target), {
+      title: `p(b = 1) minimising E[(b − ${target})²], mean of ${result.options.seeds} seeds`,
+      xLabel: 'step',
+      yLabel: 'p(b = 1)',
+      width: 800,
+      height: 500,
+    });
+    write(`race-${target}.png`, png);
   }
   return written;
 }

@@ -26,6 +26,8 @@ export interface LabProblem {
   readonly logits: Tensor;
   /** Whether the latents are Bernoulli (estimators run through `estimators.binary`). */
   readonly binary: boolean;
+  /** Whether f is one loss per categorical (what the unordered-set estimator needs). */
+  readonly lossPerCategorical: boolean;
   /**
    * f for `replicas` independent estimates at once: a sample `[replicas, ...logits.shape]` to losses
    * `[replicas, ...]` (one per replica and example).
@@ -81,6 +83,7 @@ export function quadraticProblem(options: { categories?: number; seed?: number }
   return {
     name: 'quadratic',
     binary: false,
+    lossPerCategorical: true,
     description: `E‖z − t‖² over one categorical of K = ${categories}`,
     logits,
     loss: squaredError,
@@ -110,6 +113,7 @@ export function bernoulliProblem(
   return {
     name: 'bernoulli',
     binary: true,
+    lossPerCategorical: false,
     description: `Σ_d E(b_d − ${target})² over ${bits} Bernoulli bits (Tucker et al.'s toy problem)`,
     logits,
     loss: (sample: Tensor) => tf.sum(tf.square(tf.sub(sample, target)), -1),
@@ -199,6 +203,7 @@ export function tinyVaeProblem(
   return {
     name: 'tiny-vae',
     binary: false,
+    lossPerCategorical: false,
     description: `a linear-decoder VAE term, ${images} images of ${pixels} pixels, N = ${variables}, K = ${categories} (${categories ** variables} codes)`,
     logits,
     loss: negativeLogLikelihood,

@@ -7,6 +7,7 @@
 import { binary } from '../estimators/binary.js';
 import type { DownstreamLoss } from '../estimators/estimator.js';
 import {
+  type ConfiguredEstimator,
   type ConfiguredEstimatorOptions,
   createEstimator,
   type EstimatorSpec,
@@ -37,6 +38,8 @@ export interface LabOptions {
   timingCalls?: number;
   /** Seed of the problems and of every cell's noise (default 1). */
   seed?: number;
+  /** Tuned REBAR and RELAX: tuning calls (of 32 estimates each) before a cell is measured (default 200). */
+  tuningSteps?: number;
   /** Called after each cell with its measurement. */
   onCell?: (cell: LabCell) => void;
   /**
@@ -45,6 +48,9 @@ export interface LabOptions {
    */
   onProgress?: (done: number, total: number) => void;
 }
+
+/** The options {@link LabResult} records (the callbacks left out). */
+type ResolvedLabOptions = Required<Omit<LabOptions, 'onCell' | 'onProgress'>>;
 
 /** The lab's defaults. */
 export const DEFAULT_LAB_OPTIONS = {
@@ -55,16 +61,30 @@ export const DEFAULT_LAB_OPTIONS = {
     { name: 'gumbel-softmax' },
     { name: 'gumbel-rao', raoSamples: 10 },
     { name: 'reinmax' },
+    { name: 'gapped-straight-through' },
+    { name: 'zgr' },
     { name: 'rebar' },
+    { name: 'rebar-tuned' },
+    { name: 'relax' },
     { name: 'score-function', scoreSamples: 1, baseline: 'moving-average' },
     { name: 'score-function', scoreSamples: 4, baseline: 'leave-one-out' },
+    { name: 'unordered-set', setSize: 4 },
+    { name: 'disarm' },
   ] as EstimatorSpec[],
   temperatures: [0.1, 0.25, 0.5, 1, 1.5, 2, 3],
   estimates: 5000,
   batch: 1000,
   timingCalls: 20,
+  tuningSteps: 200,
   seed: 1,
 };
+
+/** Whether an estimator applies to a problem (DisARM: binary latents; unordered set: one loss per categorical). */
+export function estimatorFits(configured: ConfiguredEstimator, problem: LabProblem): boolean {
+  if (configured.needs === 'two-categories') return problem.binary;
+  if (configured.needs === 'loss-per-categorical') return problem.lossPerCategorical;
+  return true;
+}
 
 /** One (problem, estimator, temperature) measurement. */
 export interface LabCell extends EstimateStatistics {
@@ -90,12 +110,12 @@ export interface LabProblemSummary {
 
 /** Everything the lab measured. */
 export interface LabResult {
-  options: Required<Omit<LabOptions, 'onCell' | 'onProgress'>>;
+  options: ResolvedLabOptions;
   problems: LabProblemSummary[];
   cells: LabCell[];
 }
 
-function checkLabOptions(options: Required<Omit<LabOptions, 'onCell' | 'onProgress'>>): void {
+function checkLabOptions(options: ResolvedLabOptions): void {
   const integerAtLeast = (value: number, minimum: number, name: string) => {
     if (!Number.isSafeInteger(value) || value < minimum) {
       throw new ArgumentError(name, `must be an integer >= ${minimum}, got ${value}`);
@@ -105,6 +125,7 @@ function checkLabOptions(options: Required<Omit<LabOptions, 'onCell' | 'onProgre
   integerAtLeast(options.batch, 1, 'batch');
   integerAtLeast(options.timingCalls, 1, 'timing-calls');
   integerAtLeast(options.seed, 0, 'seed');
+  integerAtLeast(options.tuningSteps, 0, 'tuning-steps');
   if (options.temperatures.length === 0 || options.temperatures.some((t) => !(t > 0 && Number.isFinite(t)))) {
     throw new ArgumentError('temperatures', `must be finite numbers > 0, got [${options.temperatures}]`);
   }
@@ -156,14 +177,17 @@ function measure(
   problem: LabProblem,
   cell: { label: string; temperature: number | null; reference?: string; exactGradient: Float32Array },
   estimate: (logits: Tensor, generator: RandomGenerator) => Tensor,
-  options: Required<Omit<LabOptions, 'onCell' | 'onProgress'>>,
+  options: ResolvedLabOptions,
   root: RandomGenerator,
   onBatch: (estimates: number) => void,
+  tuningCalls = 0,
 ): LabCell {
   const generator = root.foldIn(cellKey(problem.name, cell.label, cell.temperature));
   const withNoise = (logits: Tensor) => estimate(logits, generator);
   // A first batch, not counted: warms up the backend and the moving-average baseline.
   estimateBatch(problem, withNoise, Math.min(options.batch, options.estimates));
+  // Tuned REBAR and RELAX: their control variates learn before the cell is measured.
+  for (let call = 0; call < tuningCalls; call++) estimateBatch(problem, withNoise, 32);
   const accumulator = new EstimateAccumulator(cell.exactGradient);
   for (let done = 0; done < options.estimates; ) {
     const replicas = Math.min(options.batch, options.estimates - done);
@@ -185,7 +209,7 @@ function measureCell(
   problem: LabProblem,
   spec: EstimatorSpec,
   temperature: number | null,
-  options: Required<Omit<LabOptions, 'onCell' | 'onProgress'>>,
+  options: ResolvedLabOptions,
   root: RandomGenerator,
   onBatch: (estimates: number) => void,
 ): LabCell {
@@ -206,6 +230,7 @@ function measureCell(
     options,
     root,
     onBatch,
+    configured.controlVariate ? options.tuningSteps : 0,
   );
 }
 
@@ -216,11 +241,7 @@ type PlannedCell = (onBatch: (estimates: number) => void) => LabCell;
  * The cells of one problem: each registry estimator over the temperatures it accepts, or, for a
  * problem that brings its own estimators (k-subset), those over the temperatures.
  */
-function planCells(
-  problem: LabProblem,
-  options: Required<Omit<LabOptions, 'onCell' | 'onProgress'>>,
-  root: RandomGenerator,
-): PlannedCell[] {
+function planCells(problem: LabProblem, options: ResolvedLabOptions, root: RandomGenerator): PlannedCell[] {
   if (problem.estimators) {
     return problem.estimators.flatMap((estimator) =>
       (estimator.usesTemperature ? options.temperatures : [null]).map((temperature) => {
@@ -242,6 +263,7 @@ function planCells(
   }
   return options.estimators.flatMap((spec) => {
     const configured = createEstimator(spec);
+    if (!estimatorFits(configured, problem)) return [];
     const temperatures = configured.usesTemperature
       ? options.temperatures.filter((t) => configured.acceptsTemperature(t))
       : [null];
@@ -280,6 +302,7 @@ export function runLab(options: LabOptions = {}): LabResult {
     estimates: options.estimates ?? DEFAULT_LAB_OPTIONS.estimates,
     batch: options.batch ?? DEFAULT_LAB_OPTIONS.batch,
     timingCalls: options.timingCalls ?? DEFAULT_LAB_OPTIONS.timingCalls,
+    tuningSteps: options.tuningSteps ?? DEFAULT_LAB_OPTIONS.tuningSteps,
     seed: options.seed ?? DEFAULT_LAB_OPTIONS.seed,
   };
   checkLabOptions(resolved);

@@ -3,6 +3,7 @@ import {
   checkEstimatorSpec,
   type EstimatorName,
   type EstimatorSpec,
+  TRAINABLE_ESTIMATOR_NAMES,
 } from '../estimators/registry.js';
 import { checkSchedule, DEFAULT_SCHEDULE, type TemperatureSchedule } from '../schedules/temperature.js';
 import { ArgumentError, checkPositiveNumber } from '../validate.js';
@@ -147,6 +148,12 @@ function lowestTemperature(schedule: TemperatureSchedule): { value: number; flag
 
 function checkEstimatorAgainstRun(config: TrainConfig, spec: EstimatorSpec): void {
   checkEstimatorSpec(spec);
+  if (!(TRAINABLE_ESTIMATOR_NAMES as readonly string[]).includes(spec.name)) {
+    throw new ArgumentError(
+      'estimator',
+      `must be one the VAE trainer supports (${TRAINABLE_ESTIMATOR_NAMES.join(', ')}), got ${spec.name}`,
+    );
+  }
   if (spec.name === 'reinmax') {
     const lowest = lowestTemperature(config.schedule ?? DEFAULT_SCHEDULE);
     if (lowest.value < 1) {

@@ -61,6 +61,8 @@ describe('the VAE trainer with an estimator', () => {
       'min-temperature',
       />= 1 with --estimator reinmax.*got 0\.5/,
     );
+    expectError({ ...SMALL, estimator: 'relax' }, 'estimator', /one the VAE trainer supports.*got relax/);
+    expectError({ ...SMALL, estimator: 'disarm' }, 'estimator', /got disarm/);
     expectError(
       { ...SMALL, estimator: 'reinmax', schedule: { kind: 'constant', initial: 0.8 } },
       'temperature',

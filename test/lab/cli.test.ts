@@ -33,6 +33,45 @@ describe('gumbel lab', () => {
     }
   });
 
+  it('runs the new estimators where they apply, shows progress, and runs the race', () => {
+    const out = join(scratch, 'new');
+    const result = gumbel(
+      'lab',
+      '--out',
+      out,
+      '--problems',
+      'bernoulli',
+      '--estimators',
+      'disarm,relax,unordered-set',
+      '--temperatures',
+      '1',
+      '--estimates',
+      '50',
+      '--timing-calls',
+      '1',
+      '--tuning-steps',
+      '2',
+      '--race',
+      '--race-seeds',
+      '1',
+      '--race-steps',
+      '20',
+      '--race-targets',
+      '0.45',
+    );
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/\| disarm \| – \|/);
+    expect(result.stdout).toMatch(/\| relax h=16 \| – \|/);
+    expect(result.stdout).not.toMatch(/unordered-set/); // f is not one loss per bit on this problem
+    expect(result.stdout).toMatch(/\| exact gradient \| 0\.45 \|/);
+    // Progress on stderr (plain lines, not a terminal): the lab's estimates, then the race's runs.
+    expect(result.stderr).toMatch(/lab: 0% \(0\/100\)[\s\S]*lab: 100% \(100\/100\)/);
+    expect(result.stderr).toMatch(/race: 100% \(7\/7\)/);
+    for (const file of ['lab.json', 'table.md', 'race.json', 'race.md', 'race-0.45.png']) {
+      expect(existsSync(join(out, file))).toBe(true);
+    }
+  });
+
   it('bad flags get a one-line error naming the flag and the range', () => {
     const lab = gumbel('lab', '--temperatures', '1,0');
     expect(lab.status).not.toBe(0);
