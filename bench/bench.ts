@@ -24,7 +24,9 @@ import {
   parallelVaeStepCase,
   vaeStepCase,
   withFusedKernels,
+  withPackedMatMul,
 } from './cases.js';
+import { matMulCases } from './matMulCases.js';
 import { memorySoak } from './soak.js';
 import { kSubsetLogNormalizerCase, relaxedTopKCase } from './subsetCases.js';
 import type { Timing } from './timing.js';
@@ -98,6 +100,8 @@ async function main(): Promise<void> {
   );
   const vae = vaeStepCase(VAE_STEPS);
   const vaeComposed = withFusedKernels(false, () => vaeStepCase(VAE_STEPS));
+  const vaeWithoutPackedMatMul = withPackedMatMul(false, () => vaeStepCase(VAE_STEPS));
+  const products = matMulCases(repeats);
   const vaeTwoWorkers = await parallelVaeStepCase(2, VAE_STEPS);
   const sinkhorn = gumbelSinkhornCase(SINKHORN.batch, SINKHORN.n, SINKHORN.iterations, repeats);
   const noise = noiseThroughput();
@@ -113,12 +117,23 @@ async function main(): Promise<void> {
         `| gumbelSoftmax ${op.shape.join('×')} ${op.hard ? 'hard' : 'soft'}, fwd+bwd, ${threads(1)} | ${cell(op.ms)} | ${cell(op.composedMs)} | ${cell(torch?.ops[i]?.ms)} | ${ratio(op.ms, torch?.ops[i]?.ms)} |`,
     ),
     `| VAE training step (batch 100), ${threads(1)} | ${cell(vae)} | ${cell(vaeComposed)} | ${cell(torch?.vaeStep)} | ${ratio(vae, torch?.vaeStep)} |`,
+    `| VAE training step, packed matMul off (tf.matMul), ${threads(1)} | ${cell(vaeWithoutPackedMatMul)} | — | ${cell(torch?.vaeStep)} | ${ratio(vaeWithoutPackedMatMul, torch?.vaeStep)} |`,
     `| relaxedTopK ${RELAXED_TOP_K[0]}×${RELAXED_TOP_K[1]}, k = ${RELAXED_TOP_K[2]}, fwd+bwd, ${threads(1)} | ${cell(relaxedTopK)} | — | ${cell(torch?.relaxedTopK)} | ${torch?.relaxedTopK ? ratio(relaxedTopK, torch.relaxedTopK) : ''} |`,
     `| KSubset log-normalizer, n = ${K_SUBSET_NORMALIZER[0]}, k = ${K_SUBSET_NORMALIZER[1]} (JS, float64) | ${cell(kSubsetNormalizer)} | — | — | |`,
     `| gumbelSinkhorn ${SINKHORN.batch}×${SINKHORN.n}×${SINKHORN.n}, ${SINKHORN.iterations} iterations, fwd+bwd, ${threads(1)} | ${cell(sinkhorn)} | — | ${cell(torch?.gumbelSinkhorn)} | ${ratio(sinkhorn, torch?.gumbelSinkhorn)} |`,
     `| VAE training step (batch 100), 2 workers / ${threads(2)} | ${cell(vaeTwoWorkers)} | — | ${cell(torch?.vaeStepTwoThreads)} | ${ratio(vaeTwoWorkers, torch?.vaeStepTwoThreads)} |`,
   ];
   console.log(`\n${lines.join('\n')}\n`);
+  console.log(
+    `${[
+      '| dense product, batch 100, 784 → 512 | packed matMul, ms (GFLOP/s) | tf.matMul, ms (GFLOP/s) | speed-up |',
+      '|---|---|---|---|',
+      ...products.map(
+        (p) =>
+          `| ${p.name} | ${cell(p.packed)} (${p.packedGflops.toFixed(1)}) | ${cell(p.tfMatMul)} (${p.tfGflops.toFixed(1)}) | ${(p.tfMatMul.median / p.packed.median).toFixed(2)} |`,
+      ),
+    ].join('\n')}\n`,
+  );
   const million = (x: number) => (x / 1e6).toFixed(1);
   console.log(
     `Gumbel noise: ${million(noise.gumbelPerSecond)} M elements/s (WebAssembly kernel), ${million(noise.jsGumbelPerSecond)} M/s (JS reference); ` +
@@ -148,6 +163,8 @@ async function main(): Promise<void> {
     vaeComposed,
     vaeTwoWorkers,
     gumbelSinkhorn: sinkhorn,
+    vaeWithoutPackedMatMul,
+    matMul: products,
     noise,
     relaxedTopK,
     kSubsetNormalizer,

@@ -1,4 +1,5 @@
 /** The work `npm run bench` times on this library's side (bench/bench_torch.py mirrors it). */
+import { usePackedMatMul } from '../src/kernels/matMul.js';
 import { useFusedKernels } from '../src/kernels/register.js';
 import { Adam } from '../src/nn/adam.js';
 import { gumbelSoftmax } from '../src/ops/gumbelSoftmax.js';
@@ -11,6 +12,16 @@ import { createParallelStepper } from '../src/vae/parallel/index.js';
 import { type Timing, timed, timedAsync } from './timing.js';
 
 /** Runs `work` with the fused cpu/wasm kernels on or off (off: composed TF.js ops, as on WebGL). */
+/** Runs `work` with the packed matMul off (tf.matMul in the dense layer), then back on. */
+export function withPackedMatMul<T>(on: boolean, work: () => T): T {
+  usePackedMatMul(on);
+  try {
+    return work();
+  } finally {
+    usePackedMatMul(true);
+  }
+}
+
 export function withFusedKernels<T>(fused: boolean, work: () => T): T {
   useFusedKernels(fused);
   try {
