@@ -1,14 +1,6 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-
-/** The first ```ts block after a README heading. */
-function codeBlockAfter(heading: string): string {
-  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-  const section = readme.slice(readme.indexOf(heading));
-  const match = /```ts\n([\s\S]*?)```/.exec(section);
-  if (!match) throw new Error(`no ts code block after ${heading}`);
-  return match[1];
-}
+import { codeBlockAfter, documentationFiles } from './helpers/readme.js';
 
 /** Writes the ts block after `heading` to a module, imports it, and returns what it logged. */
 async function runExample(heading: string, name: string): Promise<string[]> {
@@ -28,7 +20,14 @@ async function runExample(heading: string, name: string): Promise<string[]> {
   return printed;
 }
 
-describe('README', () => {
+describe('README and guides', () => {
+  it('every ts code block of the README and the guides is one these tests run', () => {
+    const blocks = documentationFiles().flatMap(({ name, text }) =>
+      [...text.matchAll(/```ts\n/g)].map(() => name),
+    );
+    expect(blocks.length).toBe(TESTED_BLOCKS);
+  });
+
   it('quick-start example runs as written', async () => {
     const printed = await runExample('## Quick start', 'quickstart');
     expect(printed[0]).toBe('backend: wasm');
@@ -57,3 +56,6 @@ describe('README', () => {
     expect(printed.join('\n')).toMatch(/relaxed.*\n.*hard.*\n.*marginals.*sample.*\n.*simple/);
   });
 });
+
+/** How many ts blocks the tests above run: one per example test. */
+const TESTED_BLOCKS = 5;
