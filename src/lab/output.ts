@@ -11,12 +11,11 @@ import { raceSeries, raceTable } from './raceReport.js';
 import { labSeries, labTable } from './report.js';
 import type { LabResult } from './runner.js';
 
-/** Writes every file into `folder` (created if missing) and returns their paths. */
-export function writeLabOutputs(
-  result: LabResult,
-  folder: string,
-  extra: Record<string, unknown> = {},
-): string[] {
+/** Writes files atomically into `folder` (created if missing) and keeps their paths. */
+function fileWriter(folder: string): {
+  write: (name: string, contents: string | Uint8Array) => void;
+  written: string[];
+} {
   mkdirSync(folder, { recursive: true });
   const written: string[] = [];
   const write = (name: string, contents: string | Uint8Array) => {
@@ -24,6 +23,16 @@ export function writeLabOutputs(
     writeFileAtomicSync(path, contents);
     written.push(path);
   };
+  return { write, written };
+}
+
+/** Writes every file into `folder` (created if missing) and returns their paths. */
+export function writeLabOutputs(
+  result: LabResult,
+  folder: string,
+  extra: Record<string, unknown> = {},
+): string[] {
+  const { write, written } = fileWriter(folder);
   write('lab.json', `${JSON.stringify({ ...extra, ...result }, null, 2)}\n`);
   write('table.md', `${labTable(result)}\n`);
   for (const problem of result.problems) {
@@ -47,13 +56,7 @@ export function writeRaceOutputs(
   folder: string,
   extra: Record<string, unknown> = {},
 ): string[] {
-  mkdirSync(folder, { recursive: true });
-  const written: string[] = [];
-  const write = (name: string, contents: string | Uint8Array) => {
-    const path = join(folder, name);
-    writeFileAtomicSync(path, contents);
-    written.push(path);
-  };
+  const { write, written } = fileWriter(folder);
   write('race.json', `${JSON.stringify({ ...extra, ...result }, null, 2)}\n`);
   write('race.md', `${raceTable(result)}\n`);
   for (const target of result.options.targets) {
