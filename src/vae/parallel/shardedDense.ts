@@ -1,4 +1,5 @@
 import type { Activation } from '../../nn/dense.js';
+import { inputGradientOf, inputTimesKernel, kernelGradientOf } from '../../nn/denseProducts.js';
 import type { Tensor } from '../../tf.js';
 import { tf } from '../../tf.js';
 import type { Collectives } from './collectives.js';
@@ -36,7 +37,7 @@ export function shardedDense(
   const own = layer.columns[layer.index];
   const apply = tf.customGrad((x, kernel, bias, save) => {
     const part = tf.tidy(() => {
-      const linear = tf.add(tf.matMul(x as Tensor, kernel as Tensor), bias as Tensor);
+      const linear = tf.add(inputTimesKernel(x as Tensor, kernel as Tensor), bias as Tensor);
       return layer.activation === 'relu' ? tf.relu(linear) : linear;
     });
     (save as tf.GradSaveFunc)([x as Tensor, kernel as Tensor, part]);
@@ -48,9 +49,9 @@ export function shardedDense(
           const dLinear =
             layer.activation === 'relu' ? tf.mul(dyOwn, tf.cast(tf.greater(savedPart, 0), 'float32')) : dyOwn;
           const dInput = inputGradient
-            ? collectives.allReduceSum(tf.transpose(tf.matMul(savedKernel, tf.transpose(dLinear))))
+            ? collectives.allReduceSum(inputGradientOf(dLinear, savedKernel))
             : tf.zerosLike(savedInput);
-          return [dInput, tf.matMul(tf.transpose(savedInput), dLinear), tf.sum(dLinear, 0)];
+          return [dInput, kernelGradientOf(savedInput, dLinear), tf.sum(dLinear, 0)];
         }),
     };
   });
