@@ -3,14 +3,15 @@ import { tf } from '../tf.js';
 import { instantiateOn, type KernelExports, ScratchKernels } from './module.js';
 
 /** What the kernels need of TF.js's wasm backend (typed structurally: core code imports no backend). */
-interface WasmBackendLike {
+export interface WasmBackendLike {
   wasm: { asm?: { memory?: WebAssembly.Memory } };
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: DataType): TensorInfo;
+  disposeData(dataId: object): void;
 }
 
 /** What the kernels need of TF.js's cpu backend. */
-interface CpuBackendLike {
+export interface CpuBackendLike {
   readSync(dataId: object): ArrayLike<number>;
   makeTensorInfo(shape: number[], dtype: DataType, values: Float32Array | Int32Array): TensorInfo;
 }

@@ -1,7 +1,7 @@
-import type { DataType, KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { Tensor } from '../tf.js';
 import { tf } from '../tf.js';
-import { wasmBackendKernels } from './backendMemory.js';
+import { type CpuBackendLike, type WasmBackendLike, wasmBackendKernels } from './backendMemory.js';
 import { type KernelExports, ScratchKernels } from './module.js';
 import { FUSED_BACKENDS, fusedKernelsActive } from './register.js';
 
@@ -13,18 +13,6 @@ export const PACKED_MAT_MUL = 'GumbelPackedMatMul';
  * while the 4-row panels of A stream past it, and the block's packed B (≤ 256·N floats) in L2.
  */
 const BLOCK = 256;
-
-/** What the kernel needs of TF.js's wasm backend (typed structurally: core code imports no backend). */
-interface WasmBackendLike {
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: DataType): TensorInfo;
-  disposeData(dataId: object): void;
-}
-
-interface CpuBackendLike {
-  readSync(dataId: object): ArrayLike<number>;
-  makeTensorInfo(shape: number[], dtype: DataType, values: Float32Array): TensorInfo;
-}
 
 /** The sizes of C = op(A)·op(B) and where each operand's elements lie (strides in elements). */
 interface Product {

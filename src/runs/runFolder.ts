@@ -20,9 +20,6 @@ export const RUN_FILES = {
   curves: 'curves.png',
 } as const;
 
-/** The files written atomically (through a temporary file beside them) in a run folder. */
-const ATOMIC_FILES = new Set<string>([...Object.values(RUN_FILES), 'model.json', 'weights.bin']);
-
 /** One line of `metrics.jsonl`. */
 export interface StepMetrics {
   step: number;
@@ -74,12 +71,12 @@ export class RunFolder {
 
   /**
    * Removes the temporary files of atomic writes that a killed process left behind
-   * (`checkpoint.bin.<hex>.tmp`). Only safe under the lock.
+   * (`checkpoint.bin.<hex>.tmp`, whatever the file). Only safe under the lock: no other writer of
+   * this folder is alive then.
    */
   private removeUnfinishedWrites(): void {
     for (const name of readdirSync(this.path)) {
-      const target = UNFINISHED_WRITE.exec(name)?.[1];
-      if (target && ATOMIC_FILES.has(target)) rmSync(this.file(name), { force: true });
+      if (UNFINISHED_WRITE.test(name)) rmSync(this.file(name), { force: true });
     }
   }
 
