@@ -1,4 +1,3 @@
-import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { activeBackend } from '../backend.js';
 import { RunFolder } from '../runs/runFolder.js';
@@ -12,6 +11,7 @@ import { SORT_FILES, writeSortRun } from '../sort/output.js';
 import { PUBLISHED_SORTING, sortTable } from '../sort/report.js';
 import { writeFileAtomicSync } from '../viz/writeFileAtomic.js';
 import { integerAtLeast, listOf, nonNegativeNumber, positiveNumber } from './options.js';
+import { info, result as printResult, progressBar } from './output.js';
 
 interface SortFlags {
   out: string;
@@ -53,19 +53,14 @@ async function sort(flags: SortFlags): Promise<void> {
       seed: flags.seed,
     };
     const path = `${flags.out}/n${n}`;
-    console.log(
-      `learning to sort N = ${n} numbers (${config.steps} steps of ${config.batch} sequences) → ${path}`,
-    );
-    const bar = new SingleBar({
-      format: 'step {value}/{total} | MSE {loss} | {speed} steps/s | ETA {eta_formatted}',
-      noTTYOutput: true,
-      notTTYSchedule: 10_000,
+    info(`learning to sort N = ${n} numbers (${config.steps} steps of ${config.batch} sequences) → ${path}`);
+    // Locked while training: a second `gumbel sort` into the same folder fails at once.
+    const folder = RunFolder.openForWriting(path);
+    const bar = progressBar('step {value}/{total} | MSE {loss} | {speed} steps/s | ETA {eta_formatted}', {
       etaBuffer: 100,
     });
     bar.start(config.steps, 0, { loss: '-', speed: '-' });
     const steps: SortStep[] = [];
-    // Locked while training: a second `gumbel sort` into the same folder fails at once.
-    const folder = RunFolder.openForWriting(path);
     let result: SortResult;
     try {
       result = await runSortExperiment(config, {
@@ -78,9 +73,9 @@ async function sort(flags: SortFlags): Promise<void> {
         },
         shouldStop: () => interrupted,
       });
-      bar.stop();
       writeSortRun(folder, result, steps, activeBackend());
     } finally {
+      bar.stop();
       folder.release();
     }
     results.push(result);
@@ -89,14 +84,14 @@ async function sort(flags: SortFlags): Promise<void> {
         `interrupted at step ${result.stepsRun} of ${config.steps}; scored the network as it stood`,
       );
     const { evaluation } = result;
-    console.log(
+    printResult(
       `N = ${n}: prop. wrong ${evaluation.propWrong.toFixed(4)}, prop. any wrong ${evaluation.propAnyWrong.toFixed(4)}, Kendall τ ${evaluation.kendallTau.toFixed(4)} on ${evaluation.sequences} held-out sequences; ${result.trainingSeconds.toFixed(1)} s training; wrote ${path}/{${Object.values(SORT_FILES).join(',')}}`,
     );
   }
   process.off('SIGINT', onInterrupt);
   const table = sortTable(results);
   writeFileAtomicSync(`${flags.out}/table.md`, `${table}\n\nPublished: ${PUBLISHED_SORTING.paper}.\n`);
-  console.log(`\n${table}\n\nwrote ${flags.out}/table.md`);
+  printResult(`\n${table}\n\nwrote ${flags.out}/table.md`);
   if (interrupted) process.exitCode = 130;
 }
 
