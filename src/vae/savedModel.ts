@@ -66,11 +66,12 @@ interface SavedFiles {
 }
 
 /**
- * Reads and decodes model.json with its weights from one save: while another process saves (weights
- * first, then model.json), the checksum recorded in model.json does not match the weights yet, so
- * it looks again. Files that never match get decodeVae's own error, or else a checksum error.
+ * Loads a saved run's model (strictly checked, see {@link decodeVae}) with its stored temperature,
+ * model.json and weights from one save: while another process saves (weights first, then
+ * model.json), the checksum recorded in model.json does not match the weights yet, so it looks
+ * again. Files that never match get decodeVae's own error, or else a checksum error.
  */
-function readMatchingSave(folder: string): DecodedVae {
+export function readSavedVae(folder: string): DecodedVae {
   for (let attempt = 0; ; attempt++) {
     const files = readSavedFilesOnce(folder);
     const decode = () =>
@@ -96,15 +97,6 @@ function readModelJson(topologyPath: string): unknown {
     throw new SavedModelError(topologyPath, `cannot read the model (${(error as Error).message})`);
   }
   return parseModelJson(text, topologyPath);
-}
-
-/**
- * Loads a saved run's model (strictly checked, see {@link decodeVae}) with its stored temperature.
- * While another process saves into the folder, it waits for that save to finish rather than pair
- * one save's model.json with another's weights.
- */
-export function readSavedVae(folder: string): DecodedVae {
-  return readMatchingSave(folder);
 }
 
 function readSavedFilesOnce(folder: string): SavedFiles {
