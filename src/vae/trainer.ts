@@ -148,8 +148,7 @@ export class VaeTrainer {
       try {
         trainer.restore(checkpoint);
       } catch (error) {
-        trainer.model.dispose();
-        trainer.adam.dispose();
+        trainer.dispose(); // frees the model and Adam; the lock is given back (again) by withLockedFolder
         throw error;
       }
       runFolder.readMetrics(state.step + 1); // drop lines logged after the checkpoint
