@@ -1,0 +1,115 @@
+import { histogramChart, meanAndSd } from '../charts/histogram.js';
+import { element, formatNumber } from '../dom.js';
+import { rangeField } from '../rangeField.js';
+import { renderLoop } from '../renderLoop.js';
+import { exactNormalGradient, normalGradientEstimates } from './normalGradients.js';
+
+/** Estimates drawn per histogram: the spread of each estimator. */
+export const REPEATS = 200;
+/** The slider's choices of draws per estimate. */
+export const SAMPLE_CHOICES = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
+
+const ESTIMATORS = [
+  { key: 'pathwise', name: 'Pathwise (z = μ + σε)', color: '#0072B2' },
+  { key: 'score', name: 'Score function', color: '#E69F00' },
+] as const;
+
+/**
+ * "Sampling breaks backprop": sliders for μ, σ and the draws per estimate; histograms of
+ * {@link REPEATS} estimates of ∂E[z²]/∂μ by each estimator against the exact 2μ, and a table of their
+ * means and standard deviations for ∂/∂μ and ∂/∂σ.
+ */
+export function mountBackprop(section: HTMLElement, body: HTMLElement): void {
+  let seed = 1;
+  const render = renderLoop(section, () => draw());
+  const mu = rangeField({
+    id: 'backprop-mu',
+    text: 'Mean μ',
+    min: -3,
+    max: 3,
+    step: 0.1,
+    value: 1,
+    format: (value) => `μ = ${formatNumber(value, 1)}`,
+    onInput: render,
+  });
+  const sigma = rangeField({
+    id: 'backprop-sigma',
+    text: 'Standard deviation σ',
+    min: 0.1,
+    max: 3,
+    step: 0.1,
+    value: 1,
+    format: (value) => `σ = ${formatNumber(value, 1)}`,
+    onInput: render,
+  });
+  const samples = rangeField({
+    id: 'backprop-samples',
+    text: 'Draws per estimate',
+    min: 0,
+    max: SAMPLE_CHOICES.length - 1,
+    step: 1,
+    value: 10,
+    format: (value) => `N = ${value.toLocaleString('en')}`,
+    toValue: (position) => SAMPLE_CHOICES[position],
+    fromValue: (value) => SAMPLE_CHOICES.indexOf(value),
+    onInput: render,
+  });
+  const redraw = element('button', { type: 'button', id: 'backprop-redraw' }, ['New draws']);
+  redraw.addEventListener('click', () => {
+    seed += 1;
+    render();
+  });
+  const charts = element('div', { class: 'two-columns', id: 'backprop-charts' });
+  const table = element('table', { id: 'backprop-table', class: 'numbers' });
+  body.append(
+    element('div', { class: 'controls' }, [mu.element, sigma.element, samples.element, redraw]),
+    charts,
+    element('div', { class: 'table-scroll' }, [table]),
+  );
+
+  async function draw() {
+    const [m, s, n] = [mu.value(), sigma.value(), samples.value()];
+    const estimates = await normalGradientEstimates(m, s, n, REPEATS, seed);
+    const exact = exactNormalGradient(m, s);
+    const all = [...estimates.pathwise.mu, ...estimates.score.mu];
+    const low = Math.min(exact.mu - 0.5, ...all);
+    const high = Math.max(exact.mu + 0.5, ...all);
+    charts.replaceChildren(
+      ...ESTIMATORS.map(({ key, name, color }) => {
+        const stats = meanAndSd(estimates[key].mu);
+        return element('figure', { id: `backprop-${key}`, 'data-sd': stats.sd, 'data-mean': stats.mean }, [
+          element('p', { class: 'chart-title' }, [`${name}: ${REPEATS} estimates of ∂/∂μ`]),
+          histogramChart({
+            values: estimates[key].mu,
+            low,
+            high,
+            bins: 40,
+            marker: exact.mu,
+            color,
+            label: `${name} estimates of the gradient in μ, exact value ${formatNumber(exact.mu)} marked`,
+          }),
+          element('figcaption', {}, [`mean ${formatNumber(stats.mean)}, sd ${formatNumber(stats.sd)}`]),
+        ]);
+      }),
+    );
+    const row = (cells: string[], header = false) =>
+      element(
+        'tr',
+        {},
+        cells.map((cell, i) => element(header || i === 0 ? 'th' : 'td', {}, [cell])),
+      );
+    const summary = (values: Float32Array) => {
+      const stats = meanAndSd(values);
+      return `${formatNumber(stats.mean)} ± ${formatNumber(stats.sd)}`;
+    };
+    table.replaceChildren(
+      element('caption', {}, [`Mean ± standard deviation of ${REPEATS} estimates, each from N = ${n} draws`]),
+      row(['', '∂/∂μ', '∂/∂σ'], true),
+      row(['exact (2μ, 2σ)', formatNumber(exact.mu), formatNumber(exact.sigma)]),
+      ...ESTIMATORS.map(({ key, name }) =>
+        row([name, summary(estimates[key].mu), summary(estimates[key].sigma)]),
+      ),
+    );
+  }
+  render();
+}
