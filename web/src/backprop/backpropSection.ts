@@ -4,8 +4,13 @@ import { rangeField } from '../rangeField.js';
 import { renderLoop } from '../renderLoop.js';
 import { exactNormalGradient, normalGradientEstimates } from './normalGradients.js';
 
-/** Estimates drawn per histogram: the spread of each estimator. */
-export const REPEATS = 200;
+/**
+ * Estimates drawn per histogram (the spread of each estimator): 200, fewer where each takes many
+ * draws, so that one redraw handles at most 40,000 draws and stays well under 100 ms.
+ */
+export function repeatsFor(samples: number): number {
+  return Math.max(40, Math.min(200, Math.floor(40_000 / samples)));
+}
 /** The slider's choices of draws per estimate. */
 export const SAMPLE_CHOICES = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
 
@@ -16,7 +21,7 @@ const ESTIMATORS = [
 
 /**
  * "Sampling breaks backprop": sliders for μ, σ and the draws per estimate; histograms of
- * {@link REPEATS} estimates of ∂E[z²]/∂μ by each estimator against the exact 2μ, and a table of their
+ * {@link repeatsFor} estimates of ∂E[z²]/∂μ by each estimator against the exact 2μ, and a table of their
  * means and standard deviations for ∂/∂μ and ∂/∂σ.
  */
 export function mountBackprop(section: HTMLElement, body: HTMLElement): void {
@@ -69,7 +74,8 @@ export function mountBackprop(section: HTMLElement, body: HTMLElement): void {
 
   async function draw() {
     const [m, s, n] = [mu.value(), sigma.value(), samples.value()];
-    const estimates = await normalGradientEstimates(m, s, n, REPEATS, seed);
+    const repeats = repeatsFor(n);
+    const estimates = await normalGradientEstimates(m, s, n, repeats, seed);
     const exact = exactNormalGradient(m, s);
     const all = [...estimates.pathwise.mu, ...estimates.score.mu];
     const low = Math.min(exact.mu - 0.5, ...all);
@@ -78,7 +84,7 @@ export function mountBackprop(section: HTMLElement, body: HTMLElement): void {
       ...ESTIMATORS.map(({ key, name, color }) => {
         const stats = meanAndSd(estimates[key].mu);
         return element('figure', { id: `backprop-${key}`, 'data-sd': stats.sd, 'data-mean': stats.mean }, [
-          element('p', { class: 'chart-title' }, [`${name}: ${REPEATS} estimates of ∂/∂μ`]),
+          element('p', { class: 'chart-title' }, [`${name}: ${repeats} estimates of ∂/∂μ`]),
           histogramChart({
             values: estimates[key].mu,
             low,
@@ -103,7 +109,7 @@ export function mountBackprop(section: HTMLElement, body: HTMLElement): void {
       return `${formatNumber(stats.mean)} ± ${formatNumber(stats.sd)}`;
     };
     table.replaceChildren(
-      element('caption', {}, [`Mean ± standard deviation of ${REPEATS} estimates, each from N = ${n} draws`]),
+      element('caption', {}, [`Mean ± standard deviation of ${repeats} estimates, each from N = ${n} draws`]),
       row(['', '∂/∂μ', '∂/∂σ'], true),
       row(['exact (2μ, 2σ)', formatNumber(exact.mu), formatNumber(exact.sigma)]),
       ...ESTIMATORS.map(({ key, name }) =>

@@ -49,7 +49,8 @@ export function slidePictures(): {
       });
       caption.textContent =
         `${SLIDE_SAMPLES} draws of g with seed ${seed}, each shown at both temperatures: ` +
-        'at τ = 2 the samples are smooth, at τ = 0.1 nearly one-hot, and the winner is the same.';
+        'at τ = 2 the samples are smooth, at τ = 0.1 close to one-hot (unless two noisy logits nearly tie), ' +
+        'and the largest class is the same at both.';
     },
   };
 }

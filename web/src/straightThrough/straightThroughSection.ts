@@ -72,7 +72,9 @@ export function mountStraightThrough(
     );
     section.dataset.seed = String(seed);
     table.dataset.gradients = JSON.stringify(numbers.single);
-    const cells = (values: number[], k: number) => element('td', {}, [formatNumber(values[k], 3)]);
+    // Rounding −0.0001 to '−0.000' would suggest a sign that is not there.
+    const cells = (values: number[], k: number) =>
+      element('td', {}, [formatNumber(Math.abs(values[k]) < 5e-4 ? 0 : values[k], 3)]);
     table.replaceChildren(
       element('caption', {}, [
         `∂E[f]/∂θ_k for f(z) = ‖z − e_K‖²: this draw, and the mean of ${AVERAGED_DRAWS.toLocaleString('en')} draws`,
