@@ -142,6 +142,10 @@ describe('the lecture page in headless Chromium', () => {
     expect(new URL(page.url()).searchParams.get('pi')).toBe('0.2,0.7,0.1');
     expect(new URL(page.url()).searchParams.get('tau')).toBe('0.1');
 
+    // Scrolling records the section in view as the hash.
+    await page.evaluate(() => document.getElementById('vae')?.scrollIntoView());
+    await page.waitForFunction(() => window.location.hash === '#vae');
+
     await afterRender(page, '#explorer', () => page.click('#reset-settings'));
     await page.waitForFunction(() => window.location.search === '');
     expect(await page.inputValue('#class-weight-2')).toBe('0.3');
@@ -161,6 +165,9 @@ describe('the lecture page in headless Chromium', () => {
     expect(await page.inputValue('#class-weight-1')).toBe('0.5');
     expect(await page.textContent('#temperature-value')).toBe('τ = 1.00');
     await expectSlidePicturesToMatch(page, [0.5, 0.3, 0.2], 1);
+    // The first edit rewrites the address: backend kept, the unusable values gone.
+    await afterRender(page, '#explorer', () => page.fill('#seed', '4'));
+    await page.waitForFunction(() => window.location.search === '?backend=cpu&seed=4');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     const unlabelled = await page.evaluate(
       (ids) =>
