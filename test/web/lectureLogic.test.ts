@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../../src/index.js';
+import { repeatsFor, SAMPLE_CHOICES } from '../../web/src/backprop/backpropSection.js';
 import { exactNormalGradient, normalGradientEstimates } from '../../web/src/backprop/normalGradients.js';
 import { binCounts, meanAndSd } from '../../web/src/charts/histogram.js';
 import { SLIDE_TEMPERATURES, slidePictureNumbers } from '../../web/src/explorer/slidePictures.js';
@@ -84,6 +85,13 @@ describe('histogram arithmetic', () => {
 });
 
 describe('sampling breaks backprop: the two estimators of ∇E[z²]', () => {
+  it('draws 200 estimates per histogram, fewer (never under 40) so a redraw needs at most 40,000 draws', () => {
+    expect(repeatsFor(1)).toBe(200);
+    expect(repeatsFor(200)).toBe(200);
+    expect(repeatsFor(1000)).toBe(40);
+    for (const samples of SAMPLE_CHOICES) expect(samples * repeatsFor(samples)).toBeLessThanOrEqual(40_000);
+  });
+
   it('are both unbiased for (2μ, 2σ), and the pathwise one spreads far less', async () => {
     const before = tf.memory().numTensors;
     const mu = 1.5;
