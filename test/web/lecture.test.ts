@@ -125,8 +125,10 @@ describe('the lecture page in headless Chromium', () => {
     expect(problems).toEqual([]);
   });
 
-  it('keeps π, τ, seed and section in the address, restores them from a link, and resets', async () => {
-    const { page, problems } = await open('?pi=0.2,0.7,0.1&tau=0.1&seed=5#straight-through');
+  it('keeps π, τ, seed, μ, σ, N and section in the address, restores them from a link, and resets', async () => {
+    const { page, problems } = await open('?pi=0.2,0.7,0.1&tau=0.1&seed=5&mu=-2&n=100#straight-through');
+    expect(await page.textContent('#backprop-mu-value')).toBe('μ = −2.0');
+    expect(await page.textContent('#backprop-samples-value')).toBe('N = 100');
     expect(await page.inputValue('#class-weight-2')).toBe('0.7');
     expect(await page.textContent('#temperature-value')).toBe('τ = 0.10');
     expect(await page.inputValue('#seed')).toBe('5');
@@ -141,6 +143,12 @@ describe('the lecture page in headless Chromium', () => {
     await page.waitForFunction(() => window.location.search.includes('seed=12'));
     expect(new URL(page.url()).searchParams.get('pi')).toBe('0.2,0.7,0.1');
     expect(new URL(page.url()).searchParams.get('tau')).toBe('0.1');
+    await afterRender(page, '#backprop', async () => {
+      await page.focus('#backprop-sigma');
+      await page.keyboard.press('ArrowRight');
+    });
+    await page.waitForFunction(() => window.location.search.includes('sigma=1.1'));
+    expect(new URL(page.url()).searchParams.get('mu')).toBe('-2');
 
     // Scrolling records the section in view as the hash.
     await page.evaluate(() => document.getElementById('vae')?.scrollIntoView());
@@ -151,17 +159,19 @@ describe('the lecture page in headless Chromium', () => {
     expect(await page.inputValue('#class-weight-2')).toBe('0.3');
     expect(await page.textContent('#temperature-value')).toBe('τ = 1.00');
     expect(await page.inputValue('#seed')).toBe('1');
+    expect(await page.textContent('#backprop-mu-value')).toBe('μ = 1.0');
+    expect(await page.textContent('#backprop-samples-value')).toBe('N = 10');
     await expectSlidePicturesToMatch(page, [0.5, 0.3, 0.2], 1);
     expect(problems).toEqual([]);
   });
 
   it('uses defaults for unusable address values, keeps ?backend=, and works at 360 px with labels', async () => {
-    const { page, problems } = await open('?backend=cpu&pi=0.5,-1&tau=1e400&seed=abc#nowhere', {
+    const { page, problems } = await open('?backend=cpu&pi=0.5,-1&tau=1e400&seed=abc&n=7#nowhere', {
       width: 360,
       height: 740,
     });
     expect(await page.textContent('#backend-status')).toMatch(/^TensorFlow\.js backend: cpu, /);
-    expect(await page.textContent('#address-note')).toMatch(/pi, tau, seed could not be used/);
+    expect(await page.textContent('#address-note')).toMatch(/pi, tau, seed, n could not be used/);
     expect(await page.inputValue('#class-weight-1')).toBe('0.5');
     expect(await page.textContent('#temperature-value')).toBe('τ = 1.00');
     await expectSlidePicturesToMatch(page, [0.5, 0.3, 0.2], 1);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../../src/index.js';
-import { repeatsFor, SAMPLE_CHOICES } from '../../web/src/backprop/backpropSection.js';
 import { exactNormalGradient, normalGradientEstimates } from '../../web/src/backprop/normalGradients.js';
+import { repeatsFor, SAMPLE_CHOICES } from '../../web/src/backprop/normalSettings.js';
 import { binCounts, meanAndSd } from '../../web/src/charts/histogram.js';
 import { SLIDE_TEMPERATURES, slidePictureNumbers } from '../../web/src/explorer/slidePictures.js';
 import { gumbelDensity } from '../../web/src/noise/gumbelDensity.js';
@@ -16,15 +16,16 @@ import { DEFAULT_STATE, pageStateAddress, parsePageState } from '../../web/src/u
 // tested in Chromium (lecture.test.ts).
 
 describe('the shareable address', () => {
-  it('round-trips π, τ, seed and section, keeping other parameters such as backend', () => {
+  it('round-trips π, τ, seed, μ, σ, N and section, keeping other parameters such as backend', () => {
     const state = {
       weights: { mode: 'probabilities' as const, values: [0.2, 0.7, 0.1, 0] },
       temperature: 0.1,
       seed: 42,
+      normal: { mu: -2.5, sigma: 0.3, samples: 500 },
       section: 'explorer',
     };
     const address = pageStateAddress(state, '?backend=cpu&tau=3');
-    expect(address).toBe('?backend=cpu&pi=0.2,0.7,0.1,0&tau=0.1&seed=42#explorer');
+    expect(address).toBe('?backend=cpu&pi=0.2,0.7,0.1,0&tau=0.1&seed=42&mu=-2.5&sigma=0.3&n=500#explorer');
     const [search, hash] = address.split('#');
     expect(parsePageState(search, `#${hash}`)).toEqual({ state, ignored: [] });
     const logits = { ...state, weights: { mode: 'logits' as const, values: [1, -2.5] } };
@@ -37,9 +38,12 @@ describe('the shareable address', () => {
   });
 
   it('replaces each unusable value by its default and names it', () => {
-    const { state, ignored } = parsePageState('?pi=0.5,-1&tau=0.01&seed=1.5&logits=1,x', '#nowhere');
+    const { state, ignored } = parsePageState(
+      '?pi=0.5,-1&tau=0.01&seed=1.5&logits=1,x&mu=4&sigma=0&n=7',
+      '#nowhere',
+    );
     expect(state).toEqual(DEFAULT_STATE);
-    expect(ignored.sort()).toEqual(['logits', 'pi', 'seed', 'tau']);
+    expect(ignored.sort()).toEqual(['logits', 'mu', 'n', 'pi', 'seed', 'sigma', 'tau']);
     for (const search of [
       '?tau=NaN',
       '?tau=',
@@ -52,6 +56,9 @@ describe('the shareable address', () => {
       '?pi=0,0',
       '?logits=60,1',
       '?pi=1,2,3,4,5,6,7,8,9,10,11',
+      '?mu=NaN',
+      '?sigma=-1',
+      '?n=1e3.5',
     ]) {
       const parsed = parsePageState(search, '');
       expect(parsed.state, search).toEqual(DEFAULT_STATE);
@@ -61,6 +68,12 @@ describe('the shareable address', () => {
       temperature: 10,
       seed: 0,
       section: 'vae',
+    });
+    // μ and σ snap to the sliders' step of 0.1; N must be one of the slider's choices.
+    expect(parsePageState('?mu=1.26&sigma=3&n=1000', '').state.normal).toEqual({
+      mu: 1.3,
+      sigma: 3,
+      samples: 1000,
     });
   });
 });

@@ -43,7 +43,9 @@ async function main(): Promise<void> {
     showWeights,
   });
 
-  mountBackprop(byId('backprop'), byId('backprop-body'));
+  const backprop = mountBackprop(byId('backprop'), byId('backprop-body'), initial.normal, (normal) =>
+    share.settingsChanged({ normal }),
+  );
   mountGumbelNoise(byId('gumbel-noise'), byId('gumbel-noise-body'));
   byId('sampler-body').append(editorSlot);
   mountGumbelMaxSampler(byId('sampler'), byId('sampler-body'), weights);
@@ -56,7 +58,7 @@ async function main(): Promise<void> {
   );
   mountStraightThrough(byId('straight-through'), byId('straight-through-body'), weights);
   await mountVae(byId('vae'), byId('vae-body'));
-  share.connect(explorer);
+  share.connect({ explorer, backprop });
 }
 
 main().catch((error) => {

@@ -3,16 +3,7 @@ import { element, formatNumber } from '../dom.js';
 import { rangeField } from '../rangeField.js';
 import { renderLoop } from '../renderLoop.js';
 import { exactNormalGradient, normalGradientEstimates } from './normalGradients.js';
-
-/**
- * Estimates drawn per histogram (the spread of each estimator): 200, fewer where each takes many
- * draws, so that one redraw handles at most 40,000 draws and stays well under 100 ms.
- */
-export function repeatsFor(samples: number): number {
-  return Math.max(40, Math.min(200, Math.floor(40_000 / samples)));
-}
-/** The slider's choices of draws per estimate. */
-export const SAMPLE_CHOICES = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
+import { MU_RANGE, type NormalSettings, repeatsFor, SAMPLE_CHOICES, SIGMA_RANGE } from './normalSettings.js';
 
 const ESTIMATORS = [
   { key: 'pathwise', name: 'Pathwise (z = μ + σε)', color: '#0072B2' },
@@ -22,30 +13,40 @@ const ESTIMATORS = [
 /**
  * "Sampling breaks backprop": sliders for μ, σ and the draws per estimate; histograms of
  * {@link repeatsFor} estimates of ∂E[z²]/∂μ by each estimator against the exact 2μ, and a table of their
- * means and standard deviations for ∂/∂μ and ∂/∂σ.
+ * means and standard deviations for ∂/∂μ and ∂/∂σ. `onSettings` hears every slider move; the
+ * returned `set` moves the sliders from outside (a shared link, reset).
  */
-export function mountBackprop(section: HTMLElement, body: HTMLElement): void {
+export function mountBackprop(
+  section: HTMLElement,
+  body: HTMLElement,
+  initial: NormalSettings,
+  onSettings: (settings: NormalSettings) => void,
+): { set: (settings: NormalSettings) => void } {
   let seed = 1;
   const render = renderLoop(section, () => draw());
+  const changed = () => {
+    onSettings({ mu: mu.value(), sigma: sigma.value(), samples: samples.value() });
+    render();
+  };
   const mu = rangeField({
     id: 'backprop-mu',
     text: 'Mean μ',
-    min: -3,
-    max: 3,
+    min: MU_RANGE[0],
+    max: MU_RANGE[1],
     step: 0.1,
-    value: 1,
+    value: initial.mu,
     format: (value) => `μ = ${formatNumber(value, 1)}`,
-    onInput: render,
+    onInput: changed,
   });
   const sigma = rangeField({
     id: 'backprop-sigma',
     text: 'Standard deviation σ',
-    min: 0.1,
-    max: 3,
+    min: SIGMA_RANGE[0],
+    max: SIGMA_RANGE[1],
     step: 0.1,
-    value: 1,
+    value: initial.sigma,
     format: (value) => `σ = ${formatNumber(value, 1)}`,
-    onInput: render,
+    onInput: changed,
   });
   const samples = rangeField({
     id: 'backprop-samples',
@@ -53,11 +54,11 @@ export function mountBackprop(section: HTMLElement, body: HTMLElement): void {
     min: 0,
     max: SAMPLE_CHOICES.length - 1,
     step: 1,
-    value: 10,
+    value: initial.samples,
     format: (value) => `N = ${value.toLocaleString('en')}`,
     toValue: (position) => SAMPLE_CHOICES[position],
     fromValue: (value) => SAMPLE_CHOICES.indexOf(value),
-    onInput: render,
+    onInput: changed,
   });
   const redraw = element('button', { type: 'button', id: 'backprop-redraw' }, ['New draws']);
   redraw.addEventListener('click', () => {
@@ -118,4 +119,12 @@ export function mountBackprop(section: HTMLElement, body: HTMLElement): void {
     );
   }
   render();
+  return {
+    set(settings) {
+      mu.set(settings.mu);
+      sigma.set(settings.sigma);
+      samples.set(settings.samples);
+      changed();
+    },
+  };
 }

@@ -1,6 +1,7 @@
+import type { NormalSettings } from '../backprop/normalSettings.js';
 import { element } from '../dom.js';
 import type { ClassWeights } from '../explorer/classWeights.js';
-import type { TemperatureControls, TemperatureSettings } from '../explorer/temperatureControls.js';
+import type { TemperatureControls } from '../explorer/temperatureControls.js';
 import type { Store } from '../store.js';
 import { DEFAULT_STATE, type PageState, pageStateAddress, SECTION_IDS } from './pageState.js';
 
@@ -19,15 +20,21 @@ export interface ShareableParts {
   showWeights: (weights: ClassWeights) => void;
 }
 
+/** The sections whose settings the reset button restores. */
+export interface ResettableSections {
+  explorer: TemperatureControls;
+  backprop: { set: (settings: NormalSettings) => void };
+}
+
 /**
- * Keeps the address in step with the settings (π, τ, seed as the query, the section in view as the
- * hash) so a link restores the picture; adds the reset button. Returns what the explorer calls when
- * its τ or seed change, and `connect`, which takes the explorer's controls and scrolls to the linked
- * section once the page is drawn.
+ * Keeps the address in step with the settings (π, τ, seed, μ, σ, N as the query, the section in
+ * view as the hash) so a link restores the picture; adds the reset button. Returns what the sections
+ * call when their settings change, and `connect`, which takes the sections' controls (for the reset)
+ * and scrolls to the linked section once the page is drawn.
  */
 export function mountShareableState(parts: ShareableParts): {
-  settingsChanged: (settings: TemperatureSettings) => void;
-  connect: (explorer: TemperatureControls) => void;
+  settingsChanged: (settings: Partial<PageState>) => void;
+  connect: (sections: ResettableSections) => void;
 } {
   const state: PageState = { ...parts.initial };
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -43,7 +50,7 @@ export function mountShareableState(parts: ShareableParts): {
     write();
   });
   const reset = element('button', { type: 'button', id: 'reset-settings', class: 'secondary' }, [
-    'Reset π, τ and seed',
+    'Reset settings',
   ]);
   parts.container.append(reset);
   if (parts.ignored.length > 0) {
@@ -58,11 +65,12 @@ export function mountShareableState(parts: ShareableParts): {
       Object.assign(state, settings);
       write();
     },
-    connect(explorer) {
+    connect({ explorer, backprop }) {
       reset.addEventListener('click', () => {
         parts.showWeights(DEFAULT_STATE.weights);
         parts.weights.set(DEFAULT_STATE.weights);
         explorer.set(DEFAULT_STATE.temperature, DEFAULT_STATE.seed);
+        backprop.set(DEFAULT_STATE.normal);
       });
       if (state.section !== '') document.getElementById(state.section)?.scrollIntoView();
       trackSection((section) => {
