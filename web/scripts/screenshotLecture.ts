@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { launchChromium, waitUntilIdle } from '../../test/web/browser.js';
 import { startDemoSite } from '../../test/web/demoSite.js';
 
-const SECTIONS = ['backprop', 'gumbel-noise', 'explorer', 'straight-through'];
+const SECTIONS = ['backprop', 'gumbel-noise', 'sampler', 'explorer', 'straight-through', 'vae'];
 
 /** Records, from the page's start, when a section first finishes drawing, and every long task. */
 function watchPage() {
