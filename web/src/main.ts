@@ -57,8 +57,9 @@ async function main(): Promise<void> {
     share.settingsChanged,
   );
   mountStraightThrough(byId('straight-through'), byId('straight-through-body'), weights);
-  await mountVae(byId('vae'), byId('vae-body'));
   share.connect({ explorer, backprop });
+  await mountVae(byId('vae'), byId('vae-body'));
+  share.followSections();
 }
 
 main().catch((error) => {

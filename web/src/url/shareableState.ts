@@ -29,12 +29,14 @@ export interface ResettableSections {
 /**
  * Keeps the address in step with the settings (π, τ, seed, μ, σ, N as the query, the section in
  * view as the hash) so a link restores the picture; adds the reset button. Returns what the sections
- * call when their settings change, and `connect`, which takes the sections' controls (for the reset)
- * and scrolls to the linked section once the page is drawn.
+ * call when their settings change, `connect`, which gives the reset button the sections' controls,
+ * and `followSections`, which scrolls to the linked section (call it once the page is drawn) and
+ * from then on records the section in view.
  */
 export function mountShareableState(parts: ShareableParts): {
   settingsChanged: (settings: Partial<PageState>) => void;
   connect: (sections: ResettableSections) => void;
+  followSections: () => void;
 } {
   const state: PageState = { ...parts.initial };
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -72,6 +74,8 @@ export function mountShareableState(parts: ShareableParts): {
         explorer.set(DEFAULT_STATE.temperature, DEFAULT_STATE.seed);
         backprop.set(DEFAULT_STATE.normal);
       });
+    },
+    followSections() {
       if (state.section !== '') document.getElementById(state.section)?.scrollIntoView();
       trackSection((section) => {
         state.section = section;
