@@ -1,30 +1,11 @@
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { ARTIFACTS, afterRender, launchChromium, openPage, waitUntilIdle } from './browser.js';
-import { type DemoSite, startDemoSite } from './demoSite.js';
+import { useDemoPages } from './demoPages.js';
 
 // The demo page, built with Vite and driven in Debian's headless Chromium by playwright-core.
-let site: DemoSite;
-let browser: Browser;
-const opened: Page[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-  site = await startDemoSite();
-}, 90_000);
-
-afterAll(async () => {
-  await Promise.all(opened.map((page) => page.close()));
-  await browser?.close();
-  await site?.close();
-});
-
-async function open(query = '', viewport?: { width: number; height: number }) {
-  const result = await openPage(browser, `${site.url}${query}`, viewport);
-  opened.push(result.page);
-  return result;
-}
+const { open, site } = useDemoPages();
 
 const averageLargest = async (page: Page) =>
   Number(await page.getAttribute('#average-largest', 'data-value'));
@@ -160,7 +141,7 @@ describe('the demo page in headless Chromium', () => {
   it('runs on WebGPU when the address asks', async () => {
     const webgpuBrowser = await launchChromium(['--enable-unsafe-webgpu']);
     try {
-      const { page, problems } = await openPage(webgpuBrowser, `${site.url}?backend=webgpu`);
+      const { page, problems } = await openPage(webgpuBrowser, `${site().url}?backend=webgpu`);
       expect(await page.textContent('#backend-status')).toMatch(/^TensorFlow\.js backend: webgpu, /);
       const { before, after } = await changeFirstLatent(page);
       expect(after).not.toBe(before);

@@ -1,14 +1,19 @@
 import { requestedBackend, startPageBackend } from './backend.js';
 import { mountBackendChooser } from './backendChooser.js';
-import { byId } from './dom.js';
+import { mountBackprop } from './backprop/backpropSection.js';
+import { byId, element } from './dom.js';
 import { classEditor } from './explorer/classEditor.js';
 import type { ClassWeights } from './explorer/classWeights.js';
 import { mountTemperatureExplorer } from './explorer/temperatureExplorer.js';
+import { mountGumbelNoise } from './noise/noiseSection.js';
 import { mountGumbelMaxSampler } from './sampler/gumbelMaxSampler.js';
 import { Store } from './store.js';
+import { mountStraightThrough } from './straightThrough/straightThroughSection.js';
+import { parsePageState } from './url/pageState.js';
+import { mountShareableState } from './url/shareableState.js';
 import { mountVae } from './vae/vaeSection.js';
 
-/** Starts TF.js, says which backend it runs on, then builds the three sections. */
+/** Starts TF.js, says which backend it runs on, then builds the sections in the lecture's order. */
 async function main(): Promise<void> {
   const status = byId('backend-status');
   // Mounted first, so a reader can switch away from a backend that fails to start.
@@ -24,13 +29,37 @@ async function main(): Promise<void> {
     (backend.skipped.length > 0 ? ` Passed over: ${backend.skipped.join('; ')}.` : '');
   document.body.dataset.backend = backend.name;
 
-  const weights = new Store<ClassWeights>({ mode: 'probabilities', values: [0.5, 0.3, 0.2] });
-  const explorer = byId('explorer');
-  const explorerBody = byId('explorer-body');
-  explorerBody.append(classEditor(weights.value, (next) => weights.set(next)));
-  mountTemperatureExplorer(explorer, explorerBody, weights);
+  const { state: initial, ignored } = parsePageState(window.location.search, window.location.hash);
+  const weights = new Store<ClassWeights>(initial.weights);
+  const editorSlot = element('div');
+  const showWeights = (shown: ClassWeights) =>
+    editorSlot.replaceChildren(classEditor(shown, (next) => weights.set(next)));
+  showWeights(weights.value);
+  const share = mountShareableState({
+    container: byId('share-controls'),
+    initial,
+    ignored,
+    weights,
+    showWeights,
+  });
+
+  const backprop = mountBackprop(byId('backprop'), byId('backprop-body'), initial.normal, (normal) =>
+    share.settingsChanged({ normal }),
+  );
+  mountGumbelNoise(byId('gumbel-noise'), byId('gumbel-noise-body'));
+  byId('sampler-body').append(editorSlot);
   mountGumbelMaxSampler(byId('sampler'), byId('sampler-body'), weights);
+  const explorer = mountTemperatureExplorer(
+    byId('explorer'),
+    byId('explorer-body'),
+    weights,
+    initial,
+    share.settingsChanged,
+  );
+  mountStraightThrough(byId('straight-through'), byId('straight-through-body'), weights);
+  share.connect({ explorer, backprop });
   await mountVae(byId('vae'), byId('vae-body'));
+  share.followSections();
 }
 
 main().catch((error) => {

@@ -15,34 +15,45 @@ export interface TemperatureControls {
   element: HTMLElement;
   temperature: () => number;
   seed: () => number;
+  /** Shows `temperature` and `seed` (already checked) in the controls and calls `onChange`. */
+  set: (temperature: number, seed: number) => void;
 }
 
-const MIN_TEMPERATURE = 0.05;
-const MAX_TEMPERATURE = 10;
-const MAX_SEED = Number.MAX_SAFE_INTEGER;
+/** The explorer's τ and seed. */
+export interface TemperatureSettings {
+  temperature: number;
+  seed: number;
+}
+
+export const MIN_TEMPERATURE = 0.05;
+export const MAX_TEMPERATURE = 10;
+export const MAX_SEED = Number.MAX_SAFE_INTEGER;
 
 /**
  * Builds the controls; `onChange` runs after every change of τ or the seed. τ is set with the slider
  * or typed in its box; a typed τ or seed that cannot be used gets an inline message and the figures
  * keep the last good value.
  */
-export function temperatureControls(onChange: () => void): TemperatureControls {
+export function temperatureControls(
+  onChange: () => void,
+  initial: TemperatureSettings = { temperature: 1, seed: 1 },
+): TemperatureControls {
   const slider = element('input', {
     type: 'range',
     id: 'temperature',
     min: LOG_MIN,
     max: LOG_MAX,
     step: 0.01,
-    value: 0,
+    value: Math.log10(initial.temperature),
   });
   const readout = element('output', { for: 'temperature', id: 'temperature-value' });
   const sliderLabel = element('label', { for: 'temperature' }, ['Temperature τ (log scale, 0.05 to 10): ']);
-  let temperature = 1;
+  let temperature = initial.temperature;
   const typed = numberField('τ', {
     min: MIN_TEMPERATURE,
     max: MAX_TEMPERATURE,
     step: 'any',
-    value: 1,
+    value: initial.temperature,
     id: 'temperature-input',
     'aria-describedby': 'temperature-input-message',
   });
@@ -55,12 +66,12 @@ export function temperatureControls(onChange: () => void): TemperatureControls {
   const seed = numberField('Seed', {
     min: 0,
     step: 1,
-    value: 1,
+    value: initial.seed,
     id: 'seed',
     'aria-describedby': 'seed-message',
   });
   const seedMessage = fieldMessage('seed-message', () => [seed.input]);
-  let seedValue = 1;
+  let seedValue = initial.seed;
   const resample = element('button', { type: 'button', id: 'resample' }, ['Resample']);
   slider.addEventListener('input', () => {
     temperature = Math.min(MAX_TEMPERATURE, Math.max(MIN_TEMPERATURE, 10 ** Number(slider.value)));
@@ -115,5 +126,16 @@ export function temperatureControls(onChange: () => void): TemperatureControls {
     ]),
     temperature: () => temperature,
     seed: () => seedValue,
+    set(nextTemperature, nextSeed) {
+      temperature = nextTemperature;
+      seedValue = nextSeed;
+      slider.value = String(Math.log10(temperature));
+      typed.input.value = String(temperature);
+      seed.input.value = String(seedValue);
+      typedMessage.clear();
+      seedMessage.clear();
+      showTemperature();
+      onChange();
+    },
   };
 }

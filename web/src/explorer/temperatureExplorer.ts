@@ -5,15 +5,31 @@ import { renderLoop } from '../renderLoop.js';
 import type { Store } from '../store.js';
 import { type ClassWeights, logitsOf, probabilitiesOf } from './classWeights.js';
 import { explorerNumbers, MEAN_SAMPLES, SHOWN_SAMPLES } from './explorerNumbers.js';
-import { formatTemperature, temperatureControls } from './temperatureControls.js';
+import { slidePictures } from './slidePicturesView.js';
+import {
+  formatTemperature,
+  type TemperatureControls,
+  type TemperatureSettings,
+  temperatureControls,
+} from './temperatureControls.js';
 
-/** Section 1: relaxed samples and their one-hots, their mean against π, the density on the simplex. */
+/**
+ * The temperature section: relaxed samples and their one-hots, the slide's pictures at τ = 2 and
+ * 0.1, their mean against π, the density on the simplex. `onSettings` hears every change of τ or
+ * the seed; the returned controls set them from outside (a shared link, reset).
+ */
 export function mountTemperatureExplorer(
   section: HTMLElement,
   body: HTMLElement,
   weights: Store<ClassWeights>,
-): void {
-  const controls = temperatureControls(() => render());
+  initial?: TemperatureSettings,
+  onSettings: (settings: TemperatureSettings) => void = () => {},
+): TemperatureControls {
+  const controls = temperatureControls(() => {
+    onSettings({ temperature: controls.temperature(), seed: controls.seed() });
+    render();
+  }, initial);
+  const slide = slidePictures();
   const samples = element('div', { class: 'sample-grid', id: 'samples' });
   const largest = element('strong', { id: 'average-largest', class: 'stat' });
   const summary = element('p', {}, [
@@ -30,6 +46,7 @@ export function mountTemperatureExplorer(
     element('h3', {}, ['Relaxed samples and their one-hots']),
     summary,
     samples,
+    slide.element,
     element('div', { class: 'two-columns' }, [
       element('div', {}, [
         element('h3', {}, [`Mean of ${MEAN_SAMPLES.toLocaleString('en')} relaxed samples`]),
@@ -68,6 +85,7 @@ export function mountTemperatureExplorer(
         ]);
       }),
     );
+    await slide.update(logitsOf(weights.value), controls.seed());
     largest.textContent = formatNumber(numbers.averageLargest, 3);
     largest.dataset.value = String(numbers.averageLargest);
     meanChart.replaceChildren(
@@ -98,4 +116,5 @@ export function mountTemperatureExplorer(
   });
   weights.subscribe(() => render());
   render();
+  return controls;
 }
