@@ -1,14 +1,16 @@
 import { requestedBackend, startPageBackend } from './backend.js';
 import { mountBackendChooser } from './backendChooser.js';
 import { byId } from './dom.js';
+import { mountEvaluation } from './evaluation/evaluationSection.js';
 import { classEditor } from './explorer/classEditor.js';
 import type { ClassWeights } from './explorer/classWeights.js';
 import { mountTemperatureExplorer } from './explorer/temperatureExplorer.js';
+import { mountLab } from './lab/labSection.js';
 import { mountGumbelMaxSampler } from './sampler/gumbelMaxSampler.js';
 import { Store } from './store.js';
 import { mountVae } from './vae/vaeSection.js';
 
-/** Starts TF.js, says which backend it runs on, then builds the three sections. */
+/** Starts TF.js, says which backend it runs on, then builds the sections. */
 async function main(): Promise<void> {
   const status = byId('backend-status');
   // Mounted first, so a reader can switch away from a backend that fails to start.
@@ -30,7 +32,9 @@ async function main(): Promise<void> {
   explorerBody.append(classEditor(weights.value, (next) => weights.set(next)));
   mountTemperatureExplorer(explorer, explorerBody, weights);
   mountGumbelMaxSampler(byId('sampler'), byId('sampler-body'), weights);
+  mountLab(byId('lab'), byId('lab-body'));
   await mountVae(byId('vae'), byId('vae-body'));
+  await mountEvaluation(byId('evaluation'), byId('evaluation-body'));
 }
 
 main().catch((error) => {
