@@ -39,7 +39,7 @@ export { useFusedKernels } from './kernels/register.js';
 export type { LabProblemName } from './lab/problems.js';
 export { LAB_PROBLEM_NAMES } from './lab/problems.js';
 export { formatMeasure, labSeries } from './lab/report.js';
-export type { LabCell, LabOptions, LabProblemSummary, LabResult } from './lab/runner.js';
+export type { LabCell, LabOptions, LabProblemSummary, LabResult, ResolvedLabOptions } from './lab/runner.js';
 export { DEFAULT_LAB_OPTIONS, runLab } from './lab/runner.js';
 export type { EstimateStatistics } from './lab/statistics.js';
 export type { GumbelSoftmaxLayerArgs } from './layers/gumbelSoftmaxLayer.js';

@@ -32,7 +32,7 @@ export interface SeriesChartOptions {
 
 const WIDTH = 320;
 const HEIGHT = 190;
-const PLOT = { left: 44, right: 8, top: 8, bottom: 30 };
+const PLOT = { left: 44, right: 14, top: 8, bottom: 30 };
 
 /** A number as a tick label: 3 significant digits, no trailing zeros. */
 export function tickText(value: number): string {

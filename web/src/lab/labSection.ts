@@ -19,10 +19,11 @@ const cellsOnly = (cells: LabCell[]) => ({ cells }) as Pick<LabResult, 'cells'> 
 /** Bias and variance against τ for one problem, log-log, one line per estimator. */
 function problemCharts(cells: LabCell[], problem: string): HTMLElement {
   const charts = (['bias', 'variance'] as const).map((measure) => {
+    const withoutTemperature = new Set(cells.filter((c) => c.temperature === null).map((c) => c.estimator));
     const series: ChartSeries[] = labSeries(cellsOnly(cells), problem, measure).map((line) => ({
-      name: line.name,
+      name: withoutTemperature.has(line.name) ? `${line.name} (no τ)` : line.name,
       points: line.points,
-      dashed: line.name.includes('no τ'),
+      dashed: withoutTemperature.has(line.name),
     }));
     const ys = series.flatMap((line) => line.points.map(([, value]) => value)).filter(Number.isFinite);
     const title = measure === 'bias' ? 'bias ‖E ĝ − ∇‖' : 'variance E‖ĝ − E ĝ‖²';
