@@ -70,7 +70,7 @@ export async function mountEvaluation(section: HTMLElement, body: HTMLElement): 
     step: 1,
     value: 1,
     id: 'evaluation-digit',
-    'aria-describedby': 'evaluation-message',
+    'aria-describedby': 'evaluation-digit-message',
   });
   const budgetField = numberField('Samples per point', {
     min: 100,
@@ -78,22 +78,23 @@ export async function mountEvaluation(section: HTMLElement, body: HTMLElement): 
     step: 100,
     value: 1000,
     id: 'evaluation-budget',
-    'aria-describedby': 'evaluation-message',
+    'aria-describedby': 'evaluation-budget-message',
   });
-  const message = fieldMessage('evaluation-message', () => [digitField.input, budgetField.input]);
+  const digitMessage = fieldMessage('evaluation-digit-message', () => [digitField.input]);
+  const budgetMessage = fieldMessage('evaluation-budget-message', () => [budgetField.input]);
   let digitIndex = 0;
   let budget = 1000;
   const digitCanvasElement = digitCanvas('evaluation-input', 'The test digit evaluated', true);
   const showDigit = () =>
     drawDigit(digitCanvasElement, testDigits.images.subarray(digitIndex * PIXELS, (digitIndex + 1) * PIXELS));
   digitField.input.addEventListener('input', () => {
-    const read = readInteger(digitField.input, message, 1, testDigits.count, 'the digit');
+    const read = readInteger(digitField.input, digitMessage, 1, testDigits.count, 'the digit');
     if (read === undefined) return;
     digitIndex = read - 1;
     showDigit();
   });
   budgetField.input.addEventListener('input', () => {
-    budget = readInteger(budgetField.input, message, 100, MAX_BUDGET, 'samples per point') ?? budget;
+    budget = readInteger(budgetField.input, budgetMessage, 100, MAX_BUDGET, 'samples per point') ?? budget;
   });
   const controls = jobControls('evaluation', 'Compute the bounds', 'Evaluation progress');
   const { run, stop, progress, status } = controls;
@@ -106,7 +107,8 @@ export async function mountEvaluation(section: HTMLElement, body: HTMLElement): 
       run,
       stop,
     ]),
-    message.element,
+    digitMessage.element,
+    budgetMessage.element,
     progress,
     status,
     chart,
