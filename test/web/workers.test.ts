@@ -133,6 +133,14 @@ describe('the page keeps its main thread free while workers compute', () => {
   });
 
   it('runs the lab in a worker, draws bias and variance over τ, without a long task', async () => {
+    // Stop ends the worker at once and frees the buttons.
+    await page.click('#lab-run');
+    await page.click('#lab-stop');
+    await page.waitForFunction(
+      () => document.querySelector<HTMLElement>('#lab')?.dataset.state === 'stopped',
+    );
+    expect(await page.isEnabled('#lab-run')).toBe(true);
+    expect(await page.textContent('#lab-status')).toBe('Stopped.');
     await page.fill('#lab-estimates', '100');
     await expectMainThreadFree(async () => {
       await page.click('#lab-run');
