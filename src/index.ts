@@ -35,6 +35,13 @@ export { RelaxedCategoricalBase } from './distributions/relaxedCategoricalBase.j
 export { RelaxedOneHotCategorical } from './distributions/relaxedOneHotCategorical.js';
 export * as estimators from './estimators/index.js';
 export { useFusedKernels } from './kernels/register.js';
+// The estimator lab (browser-safe: `gumbel lab` writes its files through the Node-side lab/output.ts)
+export type { LabProblemName } from './lab/problems.js';
+export { LAB_PROBLEM_NAMES } from './lab/problems.js';
+export { formatMeasure, labSeries } from './lab/report.js';
+export type { LabCell, LabOptions, LabProblemSummary, LabResult, ResolvedLabOptions } from './lab/runner.js';
+export { DEFAULT_LAB_OPTIONS, runLab } from './lab/runner.js';
+export type { EstimateStatistics } from './lab/statistics.js';
 export type { GumbelSoftmaxLayerArgs } from './layers/gumbelSoftmaxLayer.js';
 export { GumbelSoftmax } from './layers/gumbelSoftmaxLayer.js';
 export { lgamma, lgammaTensor } from './math/lgamma.js';
@@ -108,3 +115,4 @@ export type { EncodedWeights, WeightQuantization } from './vae/quantize.js';
 export { float16Bits, float16Value, quantizeWeights } from './vae/quantize.js';
 export type { Temperature, TensorInput } from './validate.js';
 export { ArgumentError } from './validate.js';
+export type { LineSeries } from './viz/plotLayout.js';

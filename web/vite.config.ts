@@ -17,6 +17,8 @@ export default defineConfig({
     // tfjs-core, -layers and three backends make one large chunk; this is the demo, not a library.
     chunkSizeWarningLimit: 4000,
   },
+  // The page's Web Worker (src/worker/pageWorker.ts) is an ES module, built into its own chunk.
+  worker: { format: 'es' },
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1' },
 });

@@ -50,7 +50,7 @@ export interface LabOptions {
 }
 
 /** The options {@link LabResult} records (the callbacks left out). */
-type ResolvedLabOptions = Required<Omit<LabOptions, 'onCell' | 'onProgress'>>;
+export type ResolvedLabOptions = Required<Omit<LabOptions, 'onCell' | 'onProgress'>>;
 
 /** The lab's defaults. */
 export const DEFAULT_LAB_OPTIONS = {

@@ -64,6 +64,19 @@ export function layerPlan(
   return [...plan('encoder', encoderSizes), ...plan('decoder', decoderSizes)];
 }
 
+/** Checks that `values` holds one array per parameter of `plan` (kernel then bias), each of its size. */
+function checkWeights(values: Float32Array[], plan: ReturnType<typeof layerPlan>): void {
+  const sizes = plan.flatMap(({ inputs, units }) => [inputs * units, units]);
+  if (values.length !== sizes.length) {
+    throw new ArgumentError('values', `must hold ${sizes.length} arrays, got ${values.length}`);
+  }
+  sizes.forEach((size, i) => {
+    if (values[i].length !== size) {
+      throw new ArgumentError('values', `array ${i} must hold ${size} numbers, got ${values[i].length}`);
+    }
+  });
+}
+
 /**
  * A categorical VAE: the encoder maps an image to N×K logits of q(z|x); the decoder maps a
  * (relaxed or one-hot) code of N×K to 784 Bernoulli logits of p(x|z). Weights are Glorot-uniform
@@ -73,19 +86,28 @@ export class CategoricalVae {
   readonly shape: VaeShape;
   readonly layers: DenseLayer[];
 
-  constructor(shape: VaeShape = DEFAULT_VAE_SHAPE, seed: Seed = 0) {
+  /**
+   * A fresh model: Glorot-uniform weights drawn from `seed`, biases 0. With `weights` (every
+   * parameter, in {@link CategoricalVae.parameters} order) the model starts from those instead and
+   * draws nothing, which is much quicker for a model of a million weights.
+   */
+  constructor(shape: VaeShape = DEFAULT_VAE_SHAPE, seed: Seed = 0, weights?: Float32Array[]) {
     checkVaeShape(shape);
     this.shape = shape;
-    const generator = resolveGenerator(seed);
-    this.layers = layerPlan(shape).map(({ name, inputs, units, activation }) => {
+    const plan = layerPlan(shape);
+    if (weights !== undefined) checkWeights(weights, plan);
+    const generator = weights === undefined ? resolveGenerator(seed) : undefined;
+    this.layers = plan.map(({ name, inputs, units, activation }, i) => {
       const limit = Math.sqrt(6 / (inputs + units));
-      const uniforms = uniformArray(inputs * units, generator).map((u) => (2 * u - 1) * limit);
+      const kernel =
+        weights?.[2 * i] ?? uniformArray(inputs * units, generator).map((u) => (2 * u - 1) * limit);
+      const bias = weights?.[2 * i + 1] ?? new Float32Array(units);
       // tf.tidy frees the initial values; variables survive it.
       return tf.tidy(() => ({
         name,
         activation,
-        kernel: tf.variable(tf.tensor2d(uniforms, [inputs, units]), true),
-        bias: tf.variable(tf.zeros([units]), true),
+        kernel: tf.variable(tf.tensor2d(kernel, [inputs, units]), true),
+        bias: tf.variable(tf.tensor1d(bias), true),
       }));
     });
   }
@@ -119,17 +141,8 @@ export class CategoricalVae {
 
   /** Overwrites every parameter, in {@link CategoricalVae.parameters} order. */
   assignWeights(values: Float32Array[]): void {
-    const parameters = this.parameters();
-    if (values.length !== parameters.length) {
-      throw new ArgumentError('values', `must hold ${parameters.length} arrays, got ${values.length}`);
-    }
-    parameters.forEach((parameter, i) => {
-      if (values[i].length !== parameter.size) {
-        throw new ArgumentError(
-          'values',
-          `array ${i} must hold ${parameter.size} numbers, got ${values[i].length}`,
-        );
-      }
+    checkWeights(values, layerPlan(this.shape));
+    this.parameters().forEach((parameter, i) => {
       tf.tidy(() => parameter.assign(tf.tensor(values[i], parameter.shape)));
     });
   }

@@ -259,7 +259,5 @@ export function decodeVae(
       );
     }
   }
-  const vae = new CategoricalVae(shape, 0);
-  vae.assignWeights(values);
-  return { vae, temperature };
+  return { vae: new CategoricalVae(shape, 0, values), temperature };
 }

@@ -29,6 +29,9 @@ const FIELDS: { selector: string; good: string; bad: string[] }[] = [
   { selector: '#temperature-input', good: '1', bad: ['-1', '0', '0.01', '10.5', '1e300', '-1e300'] },
   { selector: '#seed', good: '1', bad: ['-1', '1.5', '9007199254740992', '1e300', '-1e300'] },
   { selector: '#train-steps', good: '300', bad: ['-1', '0', '5001', '2.5', '1e300', '-1e300'] },
+  { selector: '#lab-estimates', good: '300', bad: ['-1', '0', '9', '5001', '12.5', '1e300'] },
+  { selector: '#evaluation-digit', good: '1', bad: ['-1', '0', '201', '1.5', '1e300'] },
+  { selector: '#evaluation-budget', good: '1000', bad: ['-1', '99', '20001', '150.5', '1e300'] },
 ];
 const LOGIT_FIELD = { selector: '#class-weight-1', good: '', bad: ['51', '-51', '1e300', '-1e300'] };
 

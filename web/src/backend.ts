@@ -52,6 +52,13 @@ function rendererName(context: WebGLRenderingContext): string {
   return info === null ? plain : String(context.getParameter(info.UNMASKED_RENDERER_WEBGL));
 }
 
+/** The TF.js WebAssembly files: Vite copies them into the build and gives their URLs. */
+export const WASM_FILES: Record<string, string> = {
+  'tfjs-backend-wasm.wasm': wasmPlainUrl,
+  'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
+};
+
 /** What WebGL this browser has: none, or a renderer on the graphics card or in software. */
 function webglSupport(): { kind: 'hardware' | 'software' | 'none'; renderer: string } {
   const canvas = document.createElement('canvas');
@@ -74,12 +81,7 @@ export function requestedBackend(search: string): PageBackendName | undefined {
 
 /** Starts TF.js on the best backend for this browser, or on `requested`. */
 export async function startPageBackend(requested?: PageBackendName): Promise<PageBackend> {
-  // Vite copies the .wasm files into the build and gives their URLs.
-  setWasmPaths({
-    'tfjs-backend-wasm.wasm': wasmPlainUrl,
-    'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
-    'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
-  });
+  setWasmPaths(WASM_FILES);
   const webgl = webglSupport();
   let webgpu: Awaited<ReturnType<typeof webgpuAdapter>> | undefined;
   const where = (kind: string | undefined) =>

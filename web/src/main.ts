@@ -2,9 +2,11 @@ import { requestedBackend, startPageBackend } from './backend.js';
 import { mountBackendChooser } from './backendChooser.js';
 import { mountBackprop } from './backprop/backpropSection.js';
 import { byId, element } from './dom.js';
+import { mountEvaluation } from './evaluation/evaluationSection.js';
 import { classEditor } from './explorer/classEditor.js';
 import type { ClassWeights } from './explorer/classWeights.js';
 import { mountTemperatureExplorer } from './explorer/temperatureExplorer.js';
+import { mountLab } from './lab/labSection.js';
 import { mountGumbelNoise } from './noise/noiseSection.js';
 import { mountGumbelMaxSampler } from './sampler/gumbelMaxSampler.js';
 import { Store } from './store.js';
@@ -57,8 +59,10 @@ async function main(): Promise<void> {
     share.settingsChanged,
   );
   mountStraightThrough(byId('straight-through'), byId('straight-through-body'), weights);
+  mountLab(byId('lab'), byId('lab-body'));
   share.connect({ explorer, backprop });
   await mountVae(byId('vae'), byId('vae-body'));
+  await mountEvaluation(byId('evaluation'), byId('evaluation-body'));
   share.followSections();
 }
 

@@ -1,52 +1,27 @@
-import {
-  Adam,
-  CategoricalVae,
-  negativeElbo,
-  RandomGenerator,
-  type TemperatureSchedule,
-  temperatureAt,
-  tf,
-  type VaeShape,
-} from 'gumbel-softmax';
+import { CategoricalVae, type VaeShape } from 'gumbel-softmax';
 import { lineChart } from '../charts/lineChart.js';
 import { element, formatNumber, numberField } from '../dom.js';
 import { fieldMessage, readInteger } from '../fieldCheck.js';
 import { reportError } from '../renderLoop.js';
-import { PIXELS } from './digits.js';
+import { BATCH_SIZE } from '../worker/trainingJob.js';
+import { type RunningJob, startJob } from '../worker/workerClient.js';
 
-const BATCH_SIZE = 100;
 /** The most steps the panel trains (a few minutes on a laptop). */
 const MAX_STEPS = 5000;
-/** τ from 1 down to 0.5 over the first few hundred steps (Jang et al. anneal over 100,000). */
-const SCHEDULE: TemperatureSchedule = {
-  kind: 'exponential',
-  initial: 1,
-  minimum: 0.5,
-  rate: 2e-3,
-  interval: 50,
-};
+/** Steps between the weights the worker sends back for the decoder grid. */
+const WEIGHTS_EVERY = 25;
 
 /** The training panel: a fresh VAE trained on the shipped digits, with a live loss curve. */
 export interface BrowserTraining {
   element: HTMLElement;
-  /** The model trained in the page, once training has started. */
+  /** The model trained in the page (its latest weights), once the worker has sent some. */
   model: () => CategoricalVae | undefined;
 }
 
-/** A random batch of `BATCH_SIZE` images, drawn with replacement. */
-function batchOf(images: Float32Array, count: number, generator: RandomGenerator): tf.Tensor2D {
-  const words = generator.nextUint32(BATCH_SIZE);
-  const batch = new Float32Array(BATCH_SIZE * PIXELS);
-  words.forEach((word, i) => {
-    const index = word % count;
-    batch.set(images.subarray(index * PIXELS, (index + 1) * PIXELS), i * PIXELS);
-  });
-  return tf.tensor2d(batch, [BATCH_SIZE, PIXELS]);
-}
-
 /**
- * Builds the panel. `onProgress` runs after every few steps so the page can redraw with the new
- * model. Training runs step by step between animation frames, so the page stays responsive.
+ * Builds the panel. Training runs in a Web Worker (worker/trainingJob.ts); this thread only draws
+ * the loss curve, at most once per animation frame, and keeps a copy of the weights the worker
+ * sends every few steps. `onProgress` runs when new weights arrive so the page can redraw.
  */
 export function browserTraining(
   shape: VaeShape,
@@ -54,8 +29,8 @@ export function browserTraining(
   onProgress: () => void,
 ): BrowserTraining {
   let model: CategoricalVae | undefined;
-  let running = false;
-  let stopRequested = false;
+  let latestWeights: Float32Array[] | undefined;
+  let job: RunningJob | undefined;
   const steps = numberField('Steps', {
     min: 1,
     max: MAX_STEPS,
@@ -74,78 +49,81 @@ export function browserTraining(
     'Stop',
   ]);
   const progress = element('p', { class: 'status stat', id: 'train-progress' }, [
-    `Trains a new ${shape.latentVariables}×${shape.categories} VAE on ${digits.count.toLocaleString('en')} digits, batches of ${BATCH_SIZE}, Adam, τ annealed from 1 to 0.5.`,
+    `Trains a new ${shape.latentVariables}×${shape.categories} VAE on ${digits.count.toLocaleString('en')} digits, batches of ${BATCH_SIZE}, Adam, τ annealed from 1 to 0.5, in a Web Worker.`,
   ]);
+  const where = element('p', { class: 'status', id: 'train-backend' });
   const done = element('p', { class: 'visually-hidden', role: 'status' });
   const chart = element('div', { id: 'loss-chart' });
   const losses: number[] = [];
-
-  const trainStep = (vae: CategoricalVae, adam: Adam, generator: RandomGenerator, step: number) => {
-    const images = batchOf(digits.images, digits.count, generator);
-    const { value, grads } = tf.variableGrads(() =>
-      negativeElbo(vae, images, {
-        temperature: temperatureAt(SCHEDULE, step),
-        hard: false,
-        kl: 'analytic',
-        seed: generator,
-      }),
-    );
-    adam.apply(vae.parameters().map((parameter) => grads[parameter.name]));
-    tf.dispose([images, ...Object.values(grads)]);
-    return value;
+  let chartPending = false;
+  const drawChart = (total: number) => {
+    if (chartPending) return;
+    chartPending = true;
+    requestAnimationFrame(() => {
+      chartPending = false;
+      chart.replaceChildren(
+        lineChart({ values: losses, length: total, label: 'Training loss, −ELBO in nats per digit' }),
+      );
+    });
   };
 
   const run = async () => {
     const total = totalSteps; // the last good value of the field
-    model?.dispose();
-    const vae = new CategoricalVae(shape, 1);
-    model = vae;
-    const adam = new Adam(vae.parameters(), { learningRate: 1e-3 });
-    const generator = new RandomGenerator(7);
     losses.length = 0;
-    running = true;
-    stopRequested = false;
     start.disabled = true;
     stop.disabled = false;
     done.textContent = 'Training started.';
-    const started = performance.now();
+    where.textContent = 'Starting the worker…';
+    // A copy of the digits goes to the worker (the page keeps its own for the next run).
+    const images = digits.images.slice();
+    job = startJob(
+      { kind: 'train', shape, steps: total, images, count: digits.count, weightsEvery: WEIGHTS_EVERY },
+      (reply) => {
+        if (reply.kind === 'ready')
+          where.textContent = `Training in a Web Worker on ${reply.backend}: ${reply.note}.`;
+        if (reply.kind === 'loss') {
+          losses.push(reply.loss);
+          progress.textContent =
+            `step ${reply.step}/${total} · −ELBO ${formatNumber(reply.loss, 1)} nats · ` +
+            `τ ${formatNumber(reply.temperature, 2)} · ${formatNumber(reply.stepsPerSecond, 1)} steps/s`;
+          drawChart(total);
+        }
+        if (reply.kind === 'weights') {
+          latestWeights = reply.weights;
+          onProgress();
+        }
+      },
+      [images.buffer],
+    );
     try {
-      for (let step = 0; step < total && !stopRequested; step++) {
-        const value = trainStep(vae, adam, generator, step);
-        losses.push((await value.data())[0]);
-        value.dispose();
-        const seconds = (performance.now() - started) / 1000;
-        progress.textContent =
-          `step ${step + 1}/${total} · −ELBO ${formatNumber(losses[losses.length - 1], 1)} nats · ` +
-          `τ ${formatNumber(temperatureAt(SCHEDULE, step), 2)} · ${formatNumber((step + 1) / seconds, 1)} steps/s`;
-        chart.replaceChildren(
-          lineChart({ values: losses, length: total, label: 'Training loss, −ELBO in nats per digit' }),
-        );
-        if (step % 10 === 9 || step === total - 1) onProgress();
-        await tf.nextFrame();
-      }
+      done.textContent = await job.finished;
     } finally {
-      adam.dispose();
-      running = false;
+      job = undefined;
       start.disabled = false;
       stop.disabled = true;
-      done.textContent = `Training ${stopRequested ? 'stopped' : 'finished'} after ${losses.length} steps.`;
-      onProgress();
     }
   };
   start.addEventListener('click', () => {
-    if (!running) run().catch((error) => reportError(panel, error));
+    if (job === undefined) run().catch((error) => reportError(panel, error));
   });
-  stop.addEventListener('click', () => {
-    stopRequested = true;
-  });
+  stop.addEventListener('click', () => job?.stop());
   const panel = element('div', { class: 'training' }, [
     element('h3', {}, ['Train one in this page']),
     element('div', { class: 'controls' }, [steps.label, start, stop]),
     stepsMessage.element,
     progress,
+    where,
     chart,
     done,
   ]);
-  return { element: panel, model: () => model };
+  const trainedModel = () => {
+    if (latestWeights !== undefined) {
+      // Built from the weights (no random initial draw): a few milliseconds on this thread.
+      if (model === undefined) model = new CategoricalVae(shape, 0, latestWeights);
+      else model.assignWeights(latestWeights);
+      latestWeights = undefined;
+    }
+    return model;
+  };
+  return { element: panel, model: trainedModel };
 }
