@@ -26,6 +26,25 @@ export function timed(run: () => void, repeats: number): Timing {
   return summarize(samples);
 }
 
+/**
+ * Times several variants of one work in rotated rounds (round r calls variant 0, 1, …, each once,
+ * starting from variant r mod n) after 3 warm-up rounds, so that a shared machine's slow spells
+ * fall on every variant alike and their ratios inside one run compare. One timing per variant.
+ */
+export function timedRotated(runs: (() => void)[], repeats: number): Timing[] {
+  for (let i = 0; i < 3; i++) for (const run of runs) run();
+  const samples: number[][] = runs.map(() => []);
+  for (let round = 0; round < repeats; round++) {
+    for (let k = 0; k < runs.length; k++) {
+      const variant = (round + k) % runs.length;
+      const start = performance.now();
+      runs[variant]();
+      samples[variant].push(performance.now() - start);
+    }
+  }
+  return samples.map(summarize);
+}
+
 /** {@link timed} for asynchronous work. */
 export async function timedAsync(run: () => Promise<unknown>, repeats: number): Promise<Timing> {
   for (let i = 0; i < 3; i++) await run();
