@@ -57,9 +57,11 @@ async function compiled(fused: boolean): Promise<((steps: number, scale: number)
 }
 
 /** Timings of the two loops (fma undefined where relaxed SIMD does not validate) and their flops. */
-export async function wasmCeiling(repeats: number): Promise<{ flops: number; mulAdd: Timing; fma?: Timing }> {
+export async function wasmCeiling(
+  repeats: number,
+): Promise<{ chains: number; flops: number; mulAdd: Timing; fma?: Timing }> {
   const loops = [await compiled(false), await compiled(true)];
   const runs = loops.filter((loop) => loop !== null).map((loop) => () => void loop(STEPS, 1));
   const [mulAdd, fma] = timedRotated(runs, repeats);
-  return { flops: FLOPS_PER_STEP * STEPS, mulAdd, fma };
+  return { chains: CHAINS, flops: FLOPS_PER_STEP * STEPS, mulAdd, fma };
 }
