@@ -40,10 +40,14 @@ export function fmaMicroKernelOn(memory: WebAssembly.Memory): MicroKernel | null
   let kernel = instances.get(memory);
   if (kernel === undefined) {
     const module = fmaModule();
-    kernel = module
-      ? ((new WebAssembly.Instance(module, { env: { memory } }).exports as { matMulPacked: MicroKernel })
-          .matMulPacked ?? null)
-      : null;
+    try {
+      kernel = module
+        ? (new WebAssembly.Instance(module, { env: { memory } }).exports as { matMulPacked: MicroKernel })
+            .matMulPacked
+        : null;
+    } catch {
+      kernel = null; // a memory the module cannot import: the mul+add micro-kernel runs
+    }
     instances.set(memory, kernel);
   }
   return kernel;
