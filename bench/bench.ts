@@ -90,30 +90,37 @@ const ratio = (ours: Timing, theirs?: Timing) => (theirs ? (ours.median / theirs
 const cpuRatio = (ours?: Timing, theirs?: Timing) =>
   ours?.cpu && theirs?.cpu ? (ours.cpu.median / theirs.cpu.median).toFixed(2) : '—';
 
-/**
- * The matMul part: ceiling, products, and the VAE step on each matMul (FMA only where relaxed SIMD
- * validates), with its table lines.
- */
-async function matMulPart(repeats: number, relaxedSimd: boolean, torch?: () => TorchTimings | undefined) {
+/** The matMul part's timings: ceiling, products, and the VAE step on each matMul choice. */
+interface MatMulPart {
+  ceiling: Awaited<ReturnType<typeof wasmCeiling>>;
+  products: ReturnType<typeof matMulCases>;
+  choices: MatMulChoice[];
+  vaeStep: Partial<Record<MatMulChoice, Timing>>;
+}
+
+/** Times the matMul part (the FMA micro-kernel only where relaxed SIMD validates). */
+async function matMulPart(repeats: number, relaxedSimd: boolean): Promise<MatMulPart> {
   const ceiling = await wasmCeiling(repeats);
   const products = matMulCases(repeats, relaxedSimd);
   const choices: MatMulChoice[] = relaxedSimd ? ['fma', 'mul+add', 'tf.matMul'] : ['mul+add', 'tf.matMul'];
   const steps = vaeStepByMatMul(choices, VAE_STEPS);
-  const vaeStep = Object.fromEntries(choices.map((choice, i) => [choice, steps[i]])) as Partial<
-    Record<MatMulChoice, Timing>
-  >;
-  const torchTimes = torch?.();
-  const lines = [
+  const vaeStep = Object.fromEntries(choices.map((choice, i) => [choice, steps[i]]));
+  return { ceiling, products, choices, vaeStep };
+}
+
+/** The matMul part's tables, the VAE step against PyTorch's where it ran. */
+function matMulLines({ ceiling, products, choices, vaeStep }: MatMulPart, torch?: TorchTimings): string[] {
+  const torchStep = torch?.vaeStep;
+  return [
     ...matMulTable(products, ceiling),
     '',
-    `| VAE training step (batch 100), 1 thread, rotated rounds | ms per step, wall (min–max) | CPU ms | ratio to PyTorch ${torchTimes?.torch ?? ''} (${cell(torchTimes?.vaeStep)}, CPU ${torchTimes?.vaeStep.cpu?.median.toFixed(2) ?? '—'}) |`,
+    `| VAE training step (batch 100), 1 thread, rotated rounds | ms per step, wall (min–max) | CPU ms | ratio to PyTorch ${torch?.torch ?? ''} (${cell(torchStep)}, CPU ${torchStep?.cpu?.median.toFixed(2) ?? '—'}) |`,
     '|---|---|---|---|',
     ...choices.map(
       (choice) =>
-        `| dense products on ${choice === 'tf.matMul' ? 'tf.matMul' : `the packed matMul, ${choice}`} | ${cell(vaeStep[choice])} | ${vaeStep[choice]?.cpu?.median.toFixed(2)} | ${ratio(vaeStep[choice] as Timing, torchTimes?.vaeStep)} (CPU time: ${cpuRatio(vaeStep[choice], torchTimes?.vaeStep)}) |`,
+        `| dense products on ${choice === 'tf.matMul' ? 'tf.matMul' : `the packed matMul, ${choice}`} | ${cell(vaeStep[choice])} | ${vaeStep[choice]?.cpu?.median.toFixed(2)} | ${ratio(vaeStep[choice] as Timing, torchStep)} (CPU time: ${cpuRatio(vaeStep[choice], torchStep)}) |`,
     ),
   ];
-  return { ceiling, products, vaeStep, torch: torchTimes, lines };
 }
 
 async function main(): Promise<void> {
@@ -133,9 +140,10 @@ async function main(): Promise<void> {
   const backend = await initBackend();
   console.log(`backend: ${backend.name}; relaxed SIMD (FMA): ${relaxedSimd ? 'on' : 'off'}; measuring…`);
   if (values.only === 'matmul') {
-    const part = await matMulPart(repeats, relaxedSimd, () => torchTimings(repeats, true));
-    console.log(`\n${part.lines.join('\n')}\n`);
-    writeReport('bench-matmul.json', { backend: backend.name, relaxedSimd, ...part, lines: undefined });
+    const part = await matMulPart(repeats, relaxedSimd);
+    const torch = torchTimings(repeats, true);
+    console.log(`\n${matMulLines(part, torch).join('\n')}\n`);
+    writeReport('bench-matmul.json', { backend: backend.name, relaxedSimd, ...part, torch });
     return;
   }
   const rssBefore = process.memoryUsage().rss;
@@ -173,7 +181,7 @@ async function main(): Promise<void> {
     `| VAE training step (batch 100), 2 workers / ${threads(2)} | ${cell(vaeTwoWorkers)} | — | ${cell(torch?.vaeStepTwoThreads)} | ${ratio(vaeTwoWorkers, torch?.vaeStepTwoThreads)} |`,
   ];
   console.log(`\n${lines.join('\n')}\n`);
-  console.log(`${matMul.lines.join('\n')}\n`);
+  console.log(`${matMulLines(matMul, torch).join('\n')}\n`);
   const million = (x: number) => (x / 1e6).toFixed(1);
   console.log(
     `Gumbel noise: ${million(noise.gumbelPerSecond)} M elements/s (WebAssembly kernel), ${million(noise.jsGumbelPerSecond)} M/s (JS reference); ` +
@@ -203,7 +211,7 @@ async function main(): Promise<void> {
     vaeTwoWorkers,
     gumbelSinkhorn: sinkhorn,
     vaeWithoutPackedMatMul,
-    matMul: { ceiling: matMul.ceiling, products: matMul.products, vaeStep: matMul.vaeStep },
+    matMul,
     noise,
     relaxedTopK,
     kSubsetNormalizer,
