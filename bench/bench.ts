@@ -9,27 +9,35 @@
  * Then a memory soak: RSS and live tensors over `--soak-steps` (default 10,000) training steps.
  * Prints a table with the ratio ours/PyTorch (> 1: we are slower) and writes runs/bench/bench.json.
  *
- * Options: --soak-steps N (0 skips the soak), --repeats N (op timings per case, default 20).
+ * The matMul part: the WebAssembly f32x4 ceiling of this machine (mul+add and FMA), each dense
+ * product of the VAE step in GFLOP/s and as % of that ceiling, and the VAE step with the FMA
+ * micro-kernel, with mul+add and with tf.matMul, timed in rotated rounds.
+ *
+ * Options: --soak-steps N (0 skips the soak), --repeats N (op timings per case, default 20),
+ * --only matmul (the matMul part and the VAE step against PyTorch alone).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/backend.js';
+import { enableRelaxedSimd } from '../src/nodeWasmFeatures.js';
 import { tf } from '../src/tf.js';
 import {
   gumbelSinkhornCase,
+  type MatMulChoice,
   noiseThroughput,
   opCase,
   parallelVaeStepCase,
+  vaeStepByMatMul,
   vaeStepCase,
   withFusedKernels,
-  withPackedMatMul,
 } from './cases.js';
-import { matMulCases } from './matMulCases.js';
+import { matMulCases, matMulTable } from './matMulCases.js';
 import { memorySoak } from './soak.js';
 import { kSubsetLogNormalizerCase, relaxedTopKCase } from './subsetCases.js';
 import type { Timing } from './timing.js';
+import { wasmCeiling } from './wasmCeiling.js';
 
 const OP_SHAPES: [number, number][] = [
   [2000, 10],
@@ -53,15 +61,19 @@ interface TorchTimings {
   gumbelSinkhorn: Timing;
 }
 
-function torchTimings(repeats: number): TorchTimings | undefined {
-  const job = JSON.stringify({
-    opShapes: OP_SHAPES,
-    repeats,
-    vaeSteps: VAE_STEPS,
-    threads: 1,
-    relaxedTopK: RELAXED_TOP_K,
-    sinkhorn: SINKHORN,
-  });
+function torchTimings(repeats: number, vaeOnly = false): TorchTimings | undefined {
+  const job = JSON.stringify(
+    vaeOnly
+      ? { repeats, vaeSteps: VAE_STEPS, threads: 1 }
+      : {
+          opShapes: OP_SHAPES,
+          repeats,
+          vaeSteps: VAE_STEPS,
+          threads: 1,
+          relaxedTopK: RELAXED_TOP_K,
+          sinkhorn: SINKHORN,
+        },
+  );
   const run = spawnSync(PYTHON, ['bench/bench_torch.py'], { input: job, encoding: 'utf8' });
   if (run.status !== 0) {
     console.log(
@@ -75,20 +87,65 @@ function torchTimings(repeats: number): TorchTimings | undefined {
 
 const cell = (t?: Timing) => (t ? `${t.median.toFixed(2)} (${t.min.toFixed(2)}–${t.max.toFixed(2)})` : '—');
 const ratio = (ours: Timing, theirs?: Timing) => (theirs ? (ours.median / theirs.median).toFixed(2) : '');
+const cpuRatio = (ours?: Timing, theirs?: Timing) =>
+  ours?.cpu && theirs?.cpu ? (ours.cpu.median / theirs.cpu.median).toFixed(2) : '—';
+
+/** The matMul part's timings: ceiling, products, and the VAE step on each matMul choice. */
+interface MatMulPart {
+  ceiling: Awaited<ReturnType<typeof wasmCeiling>>;
+  products: ReturnType<typeof matMulCases>;
+  choices: MatMulChoice[];
+  vaeStep: Partial<Record<MatMulChoice, Timing>>;
+}
+
+/** Times the matMul part (the FMA micro-kernel only where relaxed SIMD validates). */
+async function matMulPart(repeats: number, relaxedSimd: boolean): Promise<MatMulPart> {
+  const ceiling = await wasmCeiling(repeats);
+  const products = matMulCases(repeats, relaxedSimd);
+  const choices: MatMulChoice[] = relaxedSimd ? ['fma', 'mul+add', 'tf.matMul'] : ['mul+add', 'tf.matMul'];
+  const steps = vaeStepByMatMul(choices, VAE_STEPS);
+  const vaeStep = Object.fromEntries(choices.map((choice, i) => [choice, steps[i]]));
+  return { ceiling, products, choices, vaeStep };
+}
+
+/** The matMul part's tables, the VAE step against PyTorch's where it ran. */
+function matMulLines({ ceiling, products, choices, vaeStep }: MatMulPart, torch?: TorchTimings): string[] {
+  const torchStep = torch?.vaeStep;
+  return [
+    ...matMulTable(products, ceiling),
+    '',
+    `| VAE training step (batch 100), 1 thread, rotated rounds | ms per step, wall (min–max) | CPU ms | ratio to PyTorch ${torch?.torch ?? ''} (${cell(torchStep)}, CPU ${torchStep?.cpu?.median.toFixed(2) ?? '—'}) |`,
+    '|---|---|---|---|',
+    ...choices.map(
+      (choice) =>
+        `| dense products on ${choice === 'tf.matMul' ? 'tf.matMul' : `the packed matMul, ${choice}`} | ${cell(vaeStep[choice])} | ${vaeStep[choice]?.cpu?.median.toFixed(2)} | ${ratio(vaeStep[choice] as Timing, torchStep)} (CPU time: ${cpuRatio(vaeStep[choice], torchStep)}) |`,
+    ),
+  ];
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       'soak-steps': { type: 'string', default: '10000' },
       repeats: { type: 'string', default: '20' },
+      only: { type: 'string' },
     },
   });
   const soakSteps = Number(values['soak-steps']);
   const repeats = Number(values.repeats);
   if (!Number.isInteger(soakSteps) || soakSteps < 0) throw new Error(`--soak-steps must be an integer >= 0`);
   if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats must be an integer >= 1`);
+  if (values.only !== undefined && values.only !== 'matmul') throw new Error(`--only must be 'matmul'`);
+  const relaxedSimd = enableRelaxedSimd(); // before the first matMul: Node 20 needs a V8 flag
   const backend = await initBackend();
-  console.log(`backend: ${backend.name}; measuring…`);
+  console.log(`backend: ${backend.name}; relaxed SIMD (FMA): ${relaxedSimd ? 'on' : 'off'}; measuring…`);
+  if (values.only === 'matmul') {
+    const part = await matMulPart(repeats, relaxedSimd);
+    const torch = torchTimings(repeats, true);
+    console.log(`\n${matMulLines(part, torch).join('\n')}\n`);
+    writeReport('bench-matmul.json', { backend: backend.name, relaxedSimd, ...part, torch });
+    return;
+  }
   const rssBefore = process.memoryUsage().rss;
   const ops = OP_SHAPES.flatMap(([rows, categories]) =>
     [false, true].map((hard) => ({
@@ -98,10 +155,10 @@ async function main(): Promise<void> {
       composedMs: withFusedKernels(false, () => opCase(rows, categories, hard, repeats)),
     })),
   );
-  const vae = vaeStepCase(VAE_STEPS);
+  const matMul = await matMulPart(repeats, relaxedSimd);
+  const vae = (matMul.vaeStep.fma ?? matMul.vaeStep['mul+add']) as Timing;
+  const vaeWithoutPackedMatMul = matMul.vaeStep['tf.matMul'] as Timing;
   const vaeComposed = withFusedKernels(false, () => vaeStepCase(VAE_STEPS));
-  const vaeWithoutPackedMatMul = withPackedMatMul(false, () => vaeStepCase(VAE_STEPS));
-  const products = matMulCases(repeats);
   const vaeTwoWorkers = await parallelVaeStepCase(2, VAE_STEPS);
   const sinkhorn = gumbelSinkhornCase(SINKHORN.batch, SINKHORN.n, SINKHORN.iterations, repeats);
   const noise = noiseThroughput();
@@ -116,7 +173,7 @@ async function main(): Promise<void> {
       (op, i) =>
         `| gumbelSoftmax ${op.shape.join('×')} ${op.hard ? 'hard' : 'soft'}, fwd+bwd, ${threads(1)} | ${cell(op.ms)} | ${cell(op.composedMs)} | ${cell(torch?.ops[i]?.ms)} | ${ratio(op.ms, torch?.ops[i]?.ms)} |`,
     ),
-    `| VAE training step (batch 100), ${threads(1)} | ${cell(vae)} | ${cell(vaeComposed)} | ${cell(torch?.vaeStep)} | ${ratio(vae, torch?.vaeStep)} |`,
+    `| VAE training step (batch 100), ${threads(1)}${relaxedSimd ? ', FMA' : ''} | ${cell(vae)} | ${cell(vaeComposed)} | ${cell(torch?.vaeStep)} | ${ratio(vae, torch?.vaeStep)} |`,
     `| VAE training step, packed matMul off (tf.matMul), ${threads(1)} | ${cell(vaeWithoutPackedMatMul)} | — | ${cell(torch?.vaeStep)} | ${ratio(vaeWithoutPackedMatMul, torch?.vaeStep)} |`,
     `| relaxedTopK ${RELAXED_TOP_K[0]}×${RELAXED_TOP_K[1]}, k = ${RELAXED_TOP_K[2]}, fwd+bwd, ${threads(1)} | ${cell(relaxedTopK)} | — | ${cell(torch?.relaxedTopK)} | ${torch?.relaxedTopK ? ratio(relaxedTopK, torch.relaxedTopK) : ''} |`,
     `| KSubset log-normalizer, n = ${K_SUBSET_NORMALIZER[0]}, k = ${K_SUBSET_NORMALIZER[1]} (JS, float64) | ${cell(kSubsetNormalizer)} | — | — | |`,
@@ -124,16 +181,7 @@ async function main(): Promise<void> {
     `| VAE training step (batch 100), 2 workers / ${threads(2)} | ${cell(vaeTwoWorkers)} | — | ${cell(torch?.vaeStepTwoThreads)} | ${ratio(vaeTwoWorkers, torch?.vaeStepTwoThreads)} |`,
   ];
   console.log(`\n${lines.join('\n')}\n`);
-  console.log(
-    `${[
-      '| dense product, batch 100, 784 → 512 | packed matMul, ms (GFLOP/s) | tf.matMul, ms (GFLOP/s) | speed-up |',
-      '|---|---|---|---|',
-      ...products.map(
-        (p) =>
-          `| ${p.name} | ${cell(p.packed)} (${p.packedGflops.toFixed(1)}) | ${cell(p.tfMatMul)} (${p.tfGflops.toFixed(1)}) | ${(p.tfMatMul.median / p.packed.median).toFixed(2)} |`,
-      ),
-    ].join('\n')}\n`,
-  );
+  console.log(`${matMulLines(matMul, torch).join('\n')}\n`);
   const million = (x: number) => (x / 1e6).toFixed(1);
   console.log(
     `Gumbel noise: ${million(noise.gumbelPerSecond)} M elements/s (WebAssembly kernel), ${million(noise.jsGumbelPerSecond)} M/s (JS reference); ` +
@@ -154,24 +202,29 @@ async function main(): Promise<void> {
     rssAfterMb: process.memoryUsage().rss / 2 ** 20,
     tensors: tf.memory().numTensors,
   };
-  mkdirSync(join('runs', 'bench'), { recursive: true });
-  const out = join('runs', 'bench', 'bench.json');
-  const report = {
+  writeReport('bench.json', {
     backend: backend.name,
+    relaxedSimd,
     ops,
     vaeStep: vae,
     vaeComposed,
     vaeTwoWorkers,
     gumbelSinkhorn: sinkhorn,
     vaeWithoutPackedMatMul,
-    matMul: products,
+    matMul,
     noise,
     relaxedTopK,
     kSubsetNormalizer,
     torch,
     soak,
     memory,
-  };
+  });
+}
+
+/** Writes `report` to runs/bench/`name`. */
+function writeReport(name: string, report: object): void {
+  mkdirSync(join('runs', 'bench'), { recursive: true });
+  const out = join('runs', 'bench', name);
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`wrote ${out}`);
 }

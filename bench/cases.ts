@@ -1,5 +1,5 @@
 /** The work `npm run bench` times on this library's side (bench/bench_torch.py mirrors it). */
-import { usePackedMatMul } from '../src/kernels/matMul.js';
+import { useFmaMatMul, usePackedMatMul } from '../src/kernels/matMul.js';
 import { useFusedKernels } from '../src/kernels/register.js';
 import { Adam } from '../src/nn/adam.js';
 import { gumbelSoftmax } from '../src/ops/gumbelSoftmax.js';
@@ -9,19 +9,9 @@ import { tf } from '../src/tf.js';
 import { CategoricalVae, type VaeShape } from '../src/vae/model.js';
 import { negativeElbo } from '../src/vae/objective.js';
 import { createParallelStepper } from '../src/vae/parallel/index.js';
-import { type Timing, timed, timedAsync } from './timing.js';
+import { type Timing, timed, timedAsync, timedRotated } from './timing.js';
 
 /** Runs `work` with the fused cpu/wasm kernels on or off (off: composed TF.js ops, as on WebGL). */
-/** Runs `work` with the packed matMul off (tf.matMul in the dense layer), then back on. */
-export function withPackedMatMul<T>(on: boolean, work: () => T): T {
-  usePackedMatMul(on);
-  try {
-    return work();
-  } finally {
-    usePackedMatMul(true);
-  }
-}
-
 export function withFusedKernels<T>(fused: boolean, work: () => T): T {
   useFusedKernels(fused);
   try {
@@ -97,6 +87,34 @@ export function vaeStepCase(repeats: number): Timing {
   const timing = timed(training.step, repeats);
   training.dispose();
   return timing;
+}
+
+/** What the dense layers multiply on: the packed matMul with FMA or mul+add micro-kernel, or tf.matMul. */
+export type MatMulChoice = 'fma' | 'mul+add' | 'tf.matMul';
+
+function chooseMatMul(choice: MatMulChoice): void {
+  usePackedMatMul(choice !== 'tf.matMul');
+  useFmaMatMul(choice === 'fma');
+}
+
+/**
+ * One default VAE training step in this thread for each matMul choice, in rotated rounds (one
+ * model and optimizer per choice), so that their ratios compare on a shared machine.
+ */
+export function vaeStepByMatMul(choices: MatMulChoice[], repeats: number): Timing[] {
+  const trainings = choices.map(() => vaeTrainingStep());
+  try {
+    return timedRotated(
+      trainings.map((training, i) => () => {
+        chooseMatMul(choices[i]);
+        training.step();
+      }),
+      repeats,
+    );
+  } finally {
+    chooseMatMul('fma');
+    for (const training of trainings) training.dispose();
+  }
 }
 
 /** One default VAE training step, data-parallel over `workers` threads (gradients summed each step). */

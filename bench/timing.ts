@@ -5,6 +5,11 @@ export interface Timing {
   min: number;
   max: number;
   runs: number;
+  /**
+   * The process's CPU time per call (user + system, all its threads), where measured: on a shared
+   * machine it leaves out the time the process waited for a core, which wall time includes.
+   */
+  cpu?: { median: number; min: number };
 }
 
 function summarize(samples: number[]): Timing {
@@ -24,6 +29,33 @@ export function timed(run: () => void, repeats: number): Timing {
     samples.push(performance.now() - start);
   }
   return summarize(samples);
+}
+
+/**
+ * Times several variants of one work in rotated rounds (round r calls variant 0, 1, …, each once,
+ * starting from variant r mod n) after 3 warm-up rounds, so that a shared machine's slow spells
+ * fall on every variant alike and their ratios inside one run compare. One timing per variant,
+ * with its CPU time too.
+ */
+export function timedRotated(runs: (() => void)[], repeats: number): Timing[] {
+  for (let i = 0; i < 3; i++) for (const run of runs) run();
+  const samples: number[][] = runs.map(() => []);
+  const cpuSamples: number[][] = runs.map(() => []);
+  for (let round = 0; round < repeats; round++) {
+    for (let k = 0; k < runs.length; k++) {
+      const variant = (round + k) % runs.length;
+      const cpuStart = process.cpuUsage();
+      const start = performance.now();
+      runs[variant]();
+      samples[variant].push(performance.now() - start);
+      const cpu = process.cpuUsage(cpuStart);
+      cpuSamples[variant].push((cpu.user + cpu.system) / 1000);
+    }
+  }
+  return samples.map((wall, i) => {
+    const cpu = summarize(cpuSamples[i]);
+    return { ...summarize(wall), cpu: { median: cpu.median, min: cpu.min } };
+  });
 }
 
 /** {@link timed} for asynchronous work. */

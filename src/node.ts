@@ -12,6 +12,7 @@ export {
   MODEL_FOLDER_FILES,
   registerFileSystemRouter,
 } from './io/fileSystem.js';
+export { enableRelaxedSimd, relaxedSimdValidates } from './nodeWasmFeatures.js';
 export type { CheckpointContents, NamedArray } from './runs/checkpointFormat.js';
 export { CheckpointError, decodeCheckpoint, encodeCheckpoint } from './runs/checkpointFormat.js';
 export type { LockOwner } from './runs/lock.js';

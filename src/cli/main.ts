@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, type CommanderError } from 'commander';
 import { activeBackend, type BackendName, initBackend } from '../backend.js';
+import { enableRelaxedSimd } from '../nodeWasmFeatures.js';
 import { addModelCommands } from './evaluate.js';
 import { addLabCommand } from './lab.js';
 import { info, setOutputMode } from './output.js';
@@ -43,6 +44,7 @@ async function main(argv: string[]): Promise<void> {
     .hook('preAction', async (command, actionCommand) => {
       const global = command.opts() as { backend?: BackendName; quiet?: boolean };
       setOutputMode({ quiet: global.quiet, json: (actionCommand.opts() as { json?: boolean }).json });
+      enableRelaxedSimd(); // the packed matMul's FMA micro-kernel on Node 20 (a V8 flag)
       await initBackend(global.backend);
       info(`backend: ${activeBackend()}`);
     });

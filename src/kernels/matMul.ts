@@ -2,6 +2,7 @@ import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-co
 import type { Tensor } from '../tf.js';
 import { tf } from '../tf.js';
 import { type CpuBackendLike, type WasmBackendLike, wasmBackendKernels } from './backendMemory.js';
+import { fmaMicroKernelOn, type MicroKernel, relaxedSimdAvailable } from './fmaKernel.js';
 import { type KernelExports, ScratchKernels } from './module.js';
 import { FUSED_BACKENDS, fusedKernelsActive } from './register.js';
 
@@ -51,13 +52,18 @@ function scratchBytes(product: Product): { packedA: number; packedB: number; til
   };
 }
 
-/** Runs the blocked product on `exports`' memory: byte offsets of A, B, C and the scratch buffers. */
+/**
+ * Runs the blocked product on `exports`' memory (`memory`): byte offsets of A, B, C and the scratch
+ * buffers. The micro-kernel is the FMA one where it is on and relaxed SIMD validates, else mul+add.
+ */
 function multiply(
   exports: KernelExports,
+  memory: WebAssembly.Memory,
   product: Product,
   at: { a: number; b: number; c: number; packedA: number; packedB: number; tile: number },
 ): void {
   const { rows, shared, columns } = product;
+  const microKernel: MicroKernel = (fmaEnabled && fmaMicroKernelOn(memory)) || exports.matMulPacked;
   for (let start = 0; start < shared; start += BLOCK) {
     const block = Math.min(BLOCK, shared - start);
     exports.matMulPackA(
@@ -76,17 +82,7 @@ function multiply(
       columns,
       at.packedB,
     );
-    exports.matMulPacked(
-      at.packedA,
-      at.packedB,
-      rows,
-      columns,
-      block,
-      at.c,
-      columns,
-      start > 0 ? 1 : 0,
-      at.tile,
-    );
+    microKernel(at.packedA, at.packedB, rows, columns, block, at.c, columns, start > 0 ? 1 : 0, at.tile);
   }
 }
 
@@ -105,7 +101,8 @@ function packedMatMul(backendName: string): KernelConfig['kernelFunc'] {
       const offset = (info: TensorInfo) => wasm.dataIdMap.get(info.dataId)?.memoryOffset ?? 0;
       const start = offset(buffers);
       if (product.rows * product.columns > 0) {
-        multiply(exports, product, {
+        const memory = wasm.wasm.asm?.memory as WebAssembly.Memory; // wasmBackendKernels checked it
+        multiply(exports, memory, product, {
           a: offset(a),
           b: offset(b),
           c: offset(output),
@@ -132,7 +129,7 @@ function packedMatMul(backendName: string): KernelConfig['kernelFunc'] {
     kernels.floats(aAt, sizes[0]).set(cpu.readSync(a.dataId));
     kernels.floats(bAt, sizes[1]).set(cpu.readSync(b.dataId));
     if (outputSize > 0)
-      multiply(kernels.exports, product, { a: aAt, b: bAt, c: cAt, packedA, packedB, tile });
+      multiply(kernels.exports, kernels.memory, product, { a: aAt, b: bAt, c: cAt, packedA, packedB, tile });
     return cpu.makeTensorInfo(outputShape, 'float32', kernels.floats(cAt, outputSize).slice());
   };
 }
@@ -144,6 +141,7 @@ for (const backendName of FUSED_BACKENDS) {
 }
 
 let enabled = true;
+let fmaEnabled = true;
 
 /** Turns the packed matMul on or off (default on) while the other fused kernels stay: for the bench. */
 export function usePackedMatMul(on: boolean): void {
@@ -153,6 +151,19 @@ export function usePackedMatMul(on: boolean): void {
 /** Whether the dense layer's products run on the packed kernel (cpu/wasm with fused kernels on). */
 export function packedMatMulActive(): boolean {
   return enabled && fusedKernelsActive();
+}
+
+/**
+ * Turns the fused multiply-add micro-kernel on or off (default on; it runs only where relaxed SIMD
+ * validates): for the bench and for tests of the mul+add fallback.
+ */
+export function useFmaMatMul(on: boolean): void {
+  fmaEnabled = on;
+}
+
+/** Whether the packed matMul runs its FMA micro-kernel (on, relaxed SIMD validates, packed matMul active). */
+export function fmaMatMulActive(): boolean {
+  return fmaEnabled && packedMatMulActive() && relaxedSimdAvailable();
 }
 
 /**
