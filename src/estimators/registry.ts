@@ -8,6 +8,7 @@ import { gappedStraightThrough } from './gappedStraightThrough.js';
 import { gumbelRao } from './gumbelRao.js';
 import { gumbelSoftmax } from './gumbelSoftmax.js';
 import { MovingAverageBaseline } from './movingAverageBaseline.js';
+import { multiSampleDisarm } from './multiSampleDisarm.js';
 import { rebar } from './rebar.js';
 import { checkReinmaxTemperature, reinmax } from './reinmax.js';
 import { relax } from './relax.js';
@@ -31,6 +32,7 @@ export const ESTIMATOR_NAMES = [
   'rebar-tuned',
   'relax',
   'disarm',
+  'multi-sample-disarm',
   'unordered-set',
   'gapped-straight-through',
   'zgr',
@@ -40,7 +42,7 @@ export const ESTIMATOR_NAMES = [
  * The estimators `gumbel train` (the categorical VAE) accepts: those without state to checkpoint
  * beyond the moving-average baseline, that apply to any number of categories and to a loss summed
  * over several latents. (RELAX and tuned REBAR carry a control variate the trainer does not save
- * yet; DisARM needs two categories; the unordered-set estimator one loss per categorical.)
+ * yet; DisARM and multi-sample DisARM need two categories; the unordered-set estimator one loss per categorical.)
  */
 export const TRAINABLE_ESTIMATOR_NAMES = [
   'straight-through',
@@ -113,7 +115,7 @@ export interface ConfiguredEstimator {
    * call, when the number of categories is known); save its `state()` to resume.
    */
   readonly controlVariate?: RelaxControlVariate;
-  /** What it needs of a problem: DisARM two categories, the unordered-set estimator one loss per categorical. */
+  /** What it needs of a problem: the DisARMs two categories, the unordered-set estimator one loss per categorical. */
   readonly needs: 'any' | 'two-categories' | 'loss-per-categorical';
   /** Whether it accepts `temperature` (ReinMax needs τ ≥ 1). */
   acceptsTemperature(temperature: number): boolean;
@@ -174,6 +176,7 @@ const TEMPERATURE_FREE: readonly EstimatorName[] = [
   'rebar-tuned',
   'relax',
   'disarm',
+  'multi-sample-disarm',
   'unordered-set',
   'zgr',
 ];
@@ -182,19 +185,22 @@ const TEMPERATURE_FREE: readonly EstimatorName[] = [
 const START_TEMPERATURE = 0.5;
 
 /**
- * DisARM on the categorical form of a Bernoulli: logits [..., 2] (ℓ₀, ℓ₁) are the Bernoulli logit
- * α = ℓ₀ − ℓ₁ of category 0, and f receives the one-hot pair (b, 1 − b).
+ * A binary estimator (DisARM or multi-sample DisARM) on the categorical form of a Bernoulli: logits
+ * [..., 2] (ℓ₀, ℓ₁) are the Bernoulli logit α = ℓ₀ − ℓ₁ of category 0, and f receives the one-hot
+ * pair (b, 1 − b).
  */
-function disarmOnPairs(
+function onCategoryPairs(
+  bernoulliEstimator: (alpha: Tensor, loss: DownstreamLoss, options: EstimatorOptions) => Estimate,
+  label: string,
   logits: Tensor,
   loss: DownstreamLoss,
-  options: EstimatorOptions & { pairs?: number },
+  options: EstimatorOptions,
 ): Estimate {
   const categories = logits.shape[logits.rank - 1];
   if (logits.rank < 1 || categories !== 2) {
     throw new ArgumentError(
       'logits',
-      `must have 2 categories for DisARM (binary latents), got ${categories}`,
+      `must have 2 categories for ${label} (binary latents), got ${categories}`,
     );
   }
   return tf.tidy(() => {
@@ -206,7 +212,7 @@ function disarmOnPairs(
       [-1],
     );
     const toPair = (b: Tensor) => tf.stack([b, tf.sub(1, b)], -1);
-    const { sample, loss: value } = disarm(alpha, (b) => loss(toPair(b)), options);
+    const { sample, loss: value } = bernoulliEstimator(alpha, (b) => loss(toPair(b)), options);
     return { sample: toPair(sample), loss: value };
   });
 }
@@ -261,8 +267,17 @@ export function createEstimator(spec: EstimatorSpec, baselineValue?: number): Co
         });
         return relax(logits, loss, { controlVariate, seed, validateArgs });
       }
-      case 'disarm':
-        return disarmOnPairs(logits, loss, { seed, validateArgs, pairs: spec.disarmPairs });
+      case 'disarm': {
+        const pairs = spec.disarmPairs;
+        const pairsOf = (alpha: Tensor, f: DownstreamLoss, o: EstimatorOptions) =>
+          disarm(alpha, f, { ...o, pairs });
+        return onCategoryPairs(pairsOf, 'DisARM', logits, loss, { seed, validateArgs });
+      }
+      case 'multi-sample-disarm':
+        return onCategoryPairs(multiSampleDisarm, 'multi-sample DisARM', logits, loss, {
+          seed,
+          validateArgs,
+        });
       case 'unordered-set':
         return unorderedSet(logits, loss, { seed, validateArgs, k: spec.setSize });
       case 'gapped-straight-through':
@@ -290,7 +305,7 @@ export function createEstimator(spec: EstimatorSpec, baselineValue?: number): Co
       return controlVariate;
     },
     needs:
-      spec.name === 'disarm'
+      spec.name === 'disarm' || spec.name === 'multi-sample-disarm'
         ? 'two-categories'
         : spec.name === 'unordered-set'
           ? 'loss-per-categorical'
