@@ -124,7 +124,7 @@ export function addLabCommand(program: Command): void {
     )
     .option(
       '--estimators <list>',
-      `comma-separated: ${ESTIMATOR_NAMES.join(', ')} (default: all, score-function as S=1 EMA and S=4 leave-one-out; disarm runs on binary problems, unordered-set where f is one loss per categorical)`,
+      `comma-separated: ${ESTIMATOR_NAMES.join(', ')} (default: all, score-function as S=1 EMA and S=4 leave-one-out; disarm and multi-sample-disarm run on binary problems, unordered-set where f is one loss per categorical)`,
       listOf(oneOf(ESTIMATOR_NAMES)),
     )
     .option('--temperatures <list>', 'comma-separated τ values', listOf(positiveNumber), d.temperatures)

@@ -54,7 +54,7 @@ type ResolvedLabOptions = Required<Omit<LabOptions, 'onCell' | 'onProgress'>>;
 
 /** The lab's defaults. */
 export const DEFAULT_LAB_OPTIONS = {
-  problems: ['quadratic', 'bernoulli', 'tiny-vae'] as LabProblemName[],
+  problems: ['quadratic', 'bernoulli', 'bernoulli-iwae', 'tiny-vae'] as LabProblemName[],
   estimators: [
     { name: 'straight-through' },
     { name: 'straight-through-gumbel' },
@@ -70,6 +70,7 @@ export const DEFAULT_LAB_OPTIONS = {
     { name: 'score-function', scoreSamples: 4, baseline: 'leave-one-out' },
     { name: 'unordered-set', setSize: 4 },
     { name: 'disarm' },
+    { name: 'multi-sample-disarm' },
   ] as EstimatorSpec[],
   temperatures: [0.1, 0.25, 0.5, 1, 1.5, 2, 3],
   estimates: 5000,
@@ -79,7 +80,7 @@ export const DEFAULT_LAB_OPTIONS = {
   seed: 1,
 };
 
-/** Whether an estimator applies to a problem (DisARM: binary latents; unordered set: one loss per categorical). */
+/** Whether an estimator applies to a problem (the DisARMs: binary latents; unordered set: one loss per categorical). */
 export function estimatorFits(configured: ConfiguredEstimator, problem: LabProblem): boolean {
   if (configured.needs === 'two-categories') return problem.binary;
   if (configured.needs === 'loss-per-categorical') return problem.lossPerCategorical;
