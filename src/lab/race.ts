@@ -10,6 +10,7 @@ import { RandomGenerator } from '../random/generator.js';
 import type { Tensor } from '../tf.js';
 import { tf } from '../tf.js';
 import { ArgumentError } from '../validate.js';
+import { DEFAULT_LAB_OPTIONS } from './runner.js';
 
 /** Options of {@link runRace}; every field has a default. */
 export interface RaceOptions {
@@ -30,29 +31,16 @@ export interface RaceOptions {
 }
 
 /**
- * The race's defaults: the exact gradient and every estimator that runs on one bit. (The
- * unordered-set estimator is left out: k = 2 of a bit's 2 categories enumerates them, which is the
- * exact gradient.)
+ * The race's defaults: the exact gradient, REINFORCE without a baseline, and the lab's estimators —
+ * every one that runs on one bit. (The unordered-set estimator is left out: k = 2 of a bit's 2
+ * categories enumerates them, which is the exact gradient.)
  */
 export const DEFAULT_RACE_OPTIONS = {
   targets: [0.45, 0.499],
   estimators: [
     'exact',
-    { name: 'straight-through' },
-    { name: 'straight-through-gumbel' },
-    { name: 'gumbel-softmax' },
-    { name: 'gumbel-rao', raoSamples: 10 },
-    { name: 'reinmax' },
-    { name: 'gapped-straight-through' },
-    { name: 'zgr' },
     { name: 'score-function', scoreSamples: 1, baseline: 'none' },
-    { name: 'score-function', scoreSamples: 1, baseline: 'moving-average' },
-    { name: 'score-function', scoreSamples: 4, baseline: 'leave-one-out' },
-    { name: 'rebar' },
-    { name: 'rebar-tuned' },
-    { name: 'relax' },
-    { name: 'disarm' },
-    { name: 'multi-sample-disarm' },
+    ...DEFAULT_LAB_OPTIONS.estimators.filter((spec) => spec.name !== 'unordered-set'),
   ] as (EstimatorSpec | 'exact')[],
   seeds: 3,
   learningRate: 0.05,
