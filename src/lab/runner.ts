@@ -317,6 +317,12 @@ export function runLab(options: LabOptions = {}): LabResult {
     // Every cell is planned first, so progress has a total.
     const plans = created.map((problem) => planCells(problem, resolved, root));
     const total = plans.reduce((sum, plan) => sum + plan.length, 0) * resolved.estimates;
+    if (total === 0) {
+      throw new ArgumentError(
+        'estimators',
+        `must include one that applies to the problems ${resolved.problems.join(', ')} (disarm and multi-sample-disarm need binary latents, unordered-set one loss per categorical)`,
+      );
+    }
     let drawn = 0;
     const onBatch = (estimates: number) => {
       drawn += estimates;
