@@ -115,6 +115,8 @@ export interface ConfiguredEstimator {
    * call, when the number of categories is known); save its `state()` to resume.
    */
   readonly controlVariate?: RelaxControlVariate;
+  /** Whether it tunes a control variate across calls (tuned REBAR, RELAX), so benefits from calls before it is measured. */
+  readonly tuned: boolean;
   /** What it needs of a problem: the DisARMs two categories, the unordered-set estimator one loss per categorical. */
   readonly needs: 'any' | 'two-categories' | 'loss-per-categorical';
   /** Whether it accepts `temperature` (ReinMax needs τ ≥ 1). */
@@ -304,6 +306,7 @@ export function createEstimator(spec: EstimatorSpec, baselineValue?: number): Co
     get controlVariate() {
       return controlVariate;
     },
+    tuned: spec.name === 'rebar-tuned' || spec.name === 'relax',
     needs:
       spec.name === 'disarm' || spec.name === 'multi-sample-disarm'
         ? 'two-categories'

@@ -44,7 +44,8 @@ export interface LabOptions {
   onCell?: (cell: LabCell) => void;
   /**
    * Called after each batch of estimates with the estimates drawn so far and the total over all
-   * cells (for a progress bar; the lab itself stays free of any terminal code).
+   * cells, the tuning calls of tuned REBAR and RELAX included (for a progress bar; the lab itself
+   * stays free of any terminal code).
    */
   onProgress?: (done: number, total: number) => void;
 }
@@ -173,6 +174,9 @@ function cellKey(problem: string, estimator: string, temperature: number | null)
   return hash;
 }
 
+/** Estimates per tuning call of tuned REBAR and RELAX before a cell is measured. */
+const TUNING_BATCH = 32;
+
 /** One (problem, estimator, τ) cell: M estimates against `exactGradient`, then the timing. */
 function measure(
   problem: LabProblem,
@@ -188,7 +192,10 @@ function measure(
   // A first batch, not counted: warms up the backend and the moving-average baseline.
   estimateBatch(problem, withNoise, Math.min(options.batch, options.estimates));
   // Tuned REBAR and RELAX: their control variates learn before the cell is measured.
-  for (let call = 0; call < tuningCalls; call++) estimateBatch(problem, withNoise, 32);
+  for (let call = 0; call < tuningCalls; call++) {
+    estimateBatch(problem, withNoise, TUNING_BATCH);
+    onBatch(TUNING_BATCH);
+  }
   const accumulator = new EstimateAccumulator(cell.exactGradient);
   for (let done = 0; done < options.estimates; ) {
     const replicas = Math.min(options.batch, options.estimates - done);
@@ -231,12 +238,16 @@ function measureCell(
     options,
     root,
     onBatch,
-    configured.controlVariate ? options.tuningSteps : 0,
+    // By spec, not by `configured.controlVariate`: RELAX makes its control variate at the first call.
+    configured.tuned ? options.tuningSteps : 0,
   );
 }
 
-/** One cell still to measure: its run, given the progress callback. */
-type PlannedCell = (onBatch: (estimates: number) => void) => LabCell;
+/** One cell still to measure: the estimates it will draw (tuning included) and its run, given the progress callback. */
+interface PlannedCell {
+  estimates: number;
+  run: (onBatch: (estimates: number) => void) => LabCell;
+}
 
 /**
  * The cells of one problem: each registry estimator over the temperatures it accepts, or, for a
@@ -257,8 +268,11 @@ function planCells(problem: LabProblem, options: ResolvedLabOptions, root: Rando
             temperature: temperature ?? 1,
             seed,
           });
-        return (onBatch: (estimates: number) => void) =>
-          measure(problem, cell, estimate, options, root, onBatch);
+        return {
+          estimates: options.estimates,
+          run: (onBatch: (estimates: number) => void) =>
+            measure(problem, cell, estimate, options, root, onBatch),
+        };
       }),
     );
   }
@@ -269,8 +283,10 @@ function planCells(problem: LabProblem, options: ResolvedLabOptions, root: Rando
       ? options.temperatures.filter((t) => configured.acceptsTemperature(t))
       : [null];
     return temperatures.map(
-      (temperature) => (onBatch: (estimates: number) => void) =>
-        measureCell(problem, spec, temperature, options, root, onBatch),
+      (temperature): PlannedCell => ({
+        estimates: options.estimates + (configured.tuned ? options.tuningSteps * TUNING_BATCH : 0),
+        run: (onBatch) => measureCell(problem, spec, temperature, options, root, onBatch),
+      }),
     );
   });
 }
@@ -316,7 +332,7 @@ export function runLab(options: LabOptions = {}): LabResult {
     for (const name of resolved.problems) created.push(createLabProblem(name, resolved.seed));
     // Every cell is planned first, so progress has a total.
     const plans = created.map((problem) => planCells(problem, resolved, root));
-    const total = plans.reduce((sum, plan) => sum + plan.length, 0) * resolved.estimates;
+    const total = plans.flat().reduce((sum, plan) => sum + plan.estimates, 0);
     if (total === 0) {
       throw new ArgumentError(
         'estimators',
@@ -331,8 +347,8 @@ export function runLab(options: LabOptions = {}): LabResult {
     options.onProgress?.(0, total);
     created.forEach((problem, i) => {
       problems.push(summarize(problem));
-      for (const run of plans[i]) {
-        const cell = run(onBatch);
+      for (const plan of plans[i]) {
+        const cell = plan.run(onBatch);
         cells.push(cell);
         options.onCell?.(cell);
       }
