@@ -1,7 +1,7 @@
 import type { Seed } from '../random/generator.js';
 import type { Tensor } from '../tf.js';
-import { tf } from '../tf.js';
-import { ArgumentError, checkPositiveNumber, toFloatTensor } from '../validate.js';
+import { ArgumentError, checkPositiveNumber } from '../validate.js';
+import { onCategoryPairs } from './binary.js';
 import { disarm } from './disarm.js';
 import type { DownstreamLoss, Estimate, EstimatorOptions } from './estimator.js';
 import { gappedStraightThrough } from './gappedStraightThrough.js';
@@ -185,39 +185,6 @@ const TEMPERATURE_FREE: readonly EstimatorName[] = [
 
 /** τ a tuned control variate starts from. */
 const START_TEMPERATURE = 0.5;
-
-/**
- * A binary estimator (DisARM or multi-sample DisARM) on the categorical form of a Bernoulli: logits
- * [..., 2] (ℓ₀, ℓ₁) are the Bernoulli logit α = ℓ₀ − ℓ₁ of category 0, and f receives the one-hot
- * pair (b, 1 − b).
- */
-function onCategoryPairs(
-  bernoulliEstimator: (alpha: Tensor, loss: DownstreamLoss, options: EstimatorOptions) => Estimate,
-  label: string,
-  logits: Tensor,
-  loss: DownstreamLoss,
-  options: EstimatorOptions,
-): Estimate {
-  const categories = logits.shape[logits.rank - 1];
-  if (logits.rank < 1 || categories !== 2) {
-    throw new ArgumentError(
-      'logits',
-      `must have 2 categories for ${label} (binary latents), got ${categories}`,
-    );
-  }
-  return tf.tidy(() => {
-    const tensor = toFloatTensor(logits, 'logits');
-    const begin = tensor.shape.map(() => 0);
-    const size = [...tensor.shape.slice(0, -1), 1];
-    const alpha = tf.squeeze(
-      tf.sub(tf.slice(tensor, begin, size), tf.slice(tensor, [...begin.slice(0, -1), 1], size)),
-      [-1],
-    );
-    const toPair = (b: Tensor) => tf.stack([b, tf.sub(1, b)], -1);
-    const { sample, loss: value } = bernoulliEstimator(alpha, (b) => loss(toPair(b)), options);
-    return { sample: toPair(sample), loss: value };
-  });
-}
 
 /**
  * Binds a named estimator to its parameters, giving every estimator the same call. A
