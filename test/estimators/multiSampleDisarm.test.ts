@@ -122,6 +122,12 @@ describe('multi-sample (local) DisARM', () => {
       /loss must reduce over the samples axis/,
     );
     expect(() => estimators.multiSampleDisarm(tf.scalar(1), (b) => b)).toThrow(/samples axis/);
+    const broken = tf.tensor2d([
+      [Number.NaN, 0],
+      [1, 2],
+    ]);
+    expect(() => estimators.multiSampleDisarm(broken, objectiveOf)).toThrow(/logits.*NaN/);
+    broken.dispose();
     expectOnlyReturnedTensors(() => {
       const { sample, loss } = estimators.multiSampleDisarm(logits, objectiveOf, { seed: 1 });
       return [sample, loss];
