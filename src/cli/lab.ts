@@ -3,7 +3,7 @@ import { activeBackend } from '../backend.js';
 import { ESTIMATOR_NAMES, type EstimatorSpec } from '../estimators/registry.js';
 import { writeLabOutputs, writeRaceOutputs } from '../lab/output.js';
 import { LAB_PROBLEM_NAMES, type LabProblemName } from '../lab/problems.js';
-import { DEFAULT_RACE_OPTIONS, runRace } from '../lab/race.js';
+import { DEFAULT_RACE_OPTIONS, type RaceOptions, runRace } from '../lab/race.js';
 import { raceTable } from '../lab/raceReport.js';
 import { labTable } from '../lab/report.js';
 import { DEFAULT_LAB_OPTIONS, runLab } from '../lab/runner.js';
@@ -76,6 +76,12 @@ async function measure(flags: LabFlags): Promise<void> {
   printResult(`\n${labTable(result)}\n\n${seconds.toFixed(1)} s; wrote ${files.join(', ')}`);
 }
 
+/** The race's field: the exact gradient and the named estimators (the unordered set would be exact on one bit), or the default field. */
+function racersOf(flags: LabFlags): RaceOptions['estimators'] {
+  if (!flags.estimators) return undefined;
+  return ['exact', ...estimatorsOf(flags).filter((spec) => spec.name !== 'unordered-set')];
+}
+
 async function race(flags: LabFlags): Promise<void> {
   const started = performance.now();
   info(
@@ -85,6 +91,7 @@ async function race(flags: LabFlags): Promise<void> {
   let result: ReturnType<typeof runRace>;
   try {
     result = runRace({
+      estimators: racersOf(flags),
       targets: flags.raceTargets,
       seeds: flags.raceSeeds,
       maxSteps: flags.raceSteps,
@@ -124,7 +131,7 @@ export function addLabCommand(program: Command): void {
     )
     .option(
       '--estimators <list>',
-      `comma-separated: ${ESTIMATOR_NAMES.join(', ')} (default: all, score-function as S=1 EMA and S=4 leave-one-out; disarm runs on binary problems, unordered-set where f is one loss per categorical)`,
+      `comma-separated: ${ESTIMATOR_NAMES.join(', ')} (default: all, score-function as S=1 EMA and S=4 leave-one-out; disarm and multi-sample-disarm run on binary problems, unordered-set where f is one loss per categorical); with --race also the race's field, beside the exact gradient (default there: every estimator that runs on one bit)`,
       listOf(oneOf(ESTIMATOR_NAMES)),
     )
     .option('--temperatures <list>', 'comma-separated τ values', listOf(positiveNumber), d.temperatures)

@@ -1,7 +1,7 @@
 import type { Tensor } from '../tf.js';
 import { tf } from '../tf.js';
-import { toFloatTensor } from '../validate.js';
-import type { Estimator, EstimatorOptions } from './estimator.js';
+import { ArgumentError, toFloatTensor } from '../validate.js';
+import type { DownstreamLoss, Estimate, Estimator, EstimatorOptions } from './estimator.js';
 
 /** The first of the two categories: b = z[..., 0]. */
 function firstCategory(pair: Tensor): Tensor {
@@ -31,4 +31,37 @@ export function binary<Options extends EstimatorOptions>(estimator: Estimator<Op
       const { sample, loss: value } = estimator(pair, (z) => loss(firstCategory(z)), options);
       return { sample: firstCategory(sample), loss: value };
     });
+}
+
+/**
+ * A binary estimator (DisARM or multi-sample DisARM) on the categorical form of a Bernoulli: logits
+ * [..., 2] (ℓ₀, ℓ₁) are the Bernoulli logit α = ℓ₀ − ℓ₁ of category 0, and f receives the one-hot
+ * pair (b, 1 − b).
+ */
+export function onCategoryPairs(
+  bernoulliEstimator: (alpha: Tensor, loss: DownstreamLoss, options: EstimatorOptions) => Estimate,
+  label: string,
+  logits: Tensor,
+  loss: DownstreamLoss,
+  options: EstimatorOptions,
+): Estimate {
+  const categories = logits.shape[logits.rank - 1];
+  if (logits.rank < 1 || categories !== 2) {
+    throw new ArgumentError(
+      'logits',
+      `must have 2 categories for ${label} (binary latents), got ${categories}`,
+    );
+  }
+  return tf.tidy(() => {
+    const tensor = toFloatTensor(logits, 'logits');
+    const begin = tensor.shape.map(() => 0);
+    const size = [...tensor.shape.slice(0, -1), 1];
+    const alpha = tf.squeeze(
+      tf.sub(tf.slice(tensor, begin, size), tf.slice(tensor, [...begin.slice(0, -1), 1], size)),
+      [-1],
+    );
+    const toPair = (b: Tensor) => tf.stack([b, tf.sub(1, b)], -1);
+    const { sample, loss: value } = bernoulliEstimator(alpha, (b) => loss(toPair(b)), options);
+    return { sample: toPair(sample), loss: value };
+  });
 }

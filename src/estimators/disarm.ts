@@ -11,8 +11,16 @@ export interface DisarmOptions extends EstimatorOptions {
   pairs?: number;
 }
 
-/** Zeros of the loss's shape whose gradient with respect to the logits is `perLogit` scaled by dy. */
-function disarmSurrogate(logits: Tensor, lossShape: number[], weights: Tensor, perLogit: Tensor): Tensor {
+/**
+ * Zeros of the loss's shape whose gradient with respect to the logits is Σ_p weights_p·perLogit_p
+ * scaled by dy: `weights` [P, ...lossShape], `perLogit` [P, ...logits.shape].
+ */
+export function disarmSurrogate(
+  logits: Tensor,
+  lossShape: number[],
+  weights: Tensor,
+  perLogit: Tensor,
+): Tensor {
   const trailing = new Array<number>(logits.rank - lossShape.length).fill(1);
   const op = tf.customGrad((_input, save) => {
     (save as tf.GradSaveFunc)([weights, perLogit]);
@@ -34,7 +42,7 @@ function disarmSurrogate(logits: Tensor, lossShape: number[], weights: Tensor, p
 }
 
 /** 1[α + ε > 0] as a tensor through which no gradient flows (no comparison op on the tape). */
-function bitsOf(alpha: Tensor, noise: Tensor): Tensor {
+export function bitsOf(alpha: Tensor, noise: Tensor): Tensor {
   const draw = tf.customGrad((input) => ({
     value: tf.cast(tf.greater(tf.add(input as Tensor, noise), 0), 'float32'),
     gradFunc: (dy: Tensor) => tf.zerosLike(dy),

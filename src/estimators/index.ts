@@ -25,6 +25,7 @@ export { gumbelRao } from './gumbelRao.js';
 export { gumbelSoftmax } from './gumbelSoftmax.js';
 export type { MovingAverageBaselineOptions } from './movingAverageBaseline.js';
 export { MovingAverageBaseline } from './movingAverageBaseline.js';
+export { multiSampleDisarm } from './multiSampleDisarm.js';
 export type { RebarOptions } from './rebar.js';
 export { rebar } from './rebar.js';
 export type {

@@ -1,13 +1,14 @@
 import type { Seed } from '../random/generator.js';
 import type { Tensor } from '../tf.js';
-import { tf } from '../tf.js';
-import { ArgumentError, checkPositiveNumber, toFloatTensor } from '../validate.js';
+import { ArgumentError, checkPositiveNumber } from '../validate.js';
+import { onCategoryPairs } from './binary.js';
 import { disarm } from './disarm.js';
 import type { DownstreamLoss, Estimate, EstimatorOptions } from './estimator.js';
 import { gappedStraightThrough } from './gappedStraightThrough.js';
 import { gumbelRao } from './gumbelRao.js';
 import { gumbelSoftmax } from './gumbelSoftmax.js';
 import { MovingAverageBaseline } from './movingAverageBaseline.js';
+import { multiSampleDisarm } from './multiSampleDisarm.js';
 import { rebar } from './rebar.js';
 import { checkReinmaxTemperature, reinmax } from './reinmax.js';
 import { relax } from './relax.js';
@@ -31,6 +32,7 @@ export const ESTIMATOR_NAMES = [
   'rebar-tuned',
   'relax',
   'disarm',
+  'multi-sample-disarm',
   'unordered-set',
   'gapped-straight-through',
   'zgr',
@@ -40,7 +42,7 @@ export const ESTIMATOR_NAMES = [
  * The estimators `gumbel train` (the categorical VAE) accepts: those without state to checkpoint
  * beyond the moving-average baseline, that apply to any number of categories and to a loss summed
  * over several latents. (RELAX and tuned REBAR carry a control variate the trainer does not save
- * yet; DisARM needs two categories; the unordered-set estimator one loss per categorical.)
+ * yet; DisARM and multi-sample DisARM need two categories; the unordered-set estimator one loss per categorical.)
  */
 export const TRAINABLE_ESTIMATOR_NAMES = [
   'straight-through',
@@ -113,7 +115,9 @@ export interface ConfiguredEstimator {
    * call, when the number of categories is known); save its `state()` to resume.
    */
   readonly controlVariate?: RelaxControlVariate;
-  /** What it needs of a problem: DisARM two categories, the unordered-set estimator one loss per categorical. */
+  /** Whether it tunes a control variate across calls (tuned REBAR, RELAX), so benefits from calls before it is measured. */
+  readonly tuned: boolean;
+  /** What it needs of a problem: the DisARMs two categories, the unordered-set estimator one loss per categorical. */
   readonly needs: 'any' | 'two-categories' | 'loss-per-categorical';
   /** Whether it accepts `temperature` (ReinMax needs τ ≥ 1). */
   acceptsTemperature(temperature: number): boolean;
@@ -174,42 +178,13 @@ const TEMPERATURE_FREE: readonly EstimatorName[] = [
   'rebar-tuned',
   'relax',
   'disarm',
+  'multi-sample-disarm',
   'unordered-set',
   'zgr',
 ];
 
 /** τ a tuned control variate starts from. */
 const START_TEMPERATURE = 0.5;
-
-/**
- * DisARM on the categorical form of a Bernoulli: logits [..., 2] (ℓ₀, ℓ₁) are the Bernoulli logit
- * α = ℓ₀ − ℓ₁ of category 0, and f receives the one-hot pair (b, 1 − b).
- */
-function disarmOnPairs(
-  logits: Tensor,
-  loss: DownstreamLoss,
-  options: EstimatorOptions & { pairs?: number },
-): Estimate {
-  const categories = logits.shape[logits.rank - 1];
-  if (logits.rank < 1 || categories !== 2) {
-    throw new ArgumentError(
-      'logits',
-      `must have 2 categories for DisARM (binary latents), got ${categories}`,
-    );
-  }
-  return tf.tidy(() => {
-    const tensor = toFloatTensor(logits, 'logits');
-    const begin = tensor.shape.map(() => 0);
-    const size = [...tensor.shape.slice(0, -1), 1];
-    const alpha = tf.squeeze(
-      tf.sub(tf.slice(tensor, begin, size), tf.slice(tensor, [...begin.slice(0, -1), 1], size)),
-      [-1],
-    );
-    const toPair = (b: Tensor) => tf.stack([b, tf.sub(1, b)], -1);
-    const { sample, loss: value } = disarm(alpha, (b) => loss(toPair(b)), options);
-    return { sample: toPair(sample), loss: value };
-  });
-}
 
 /**
  * Binds a named estimator to its parameters, giving every estimator the same call. A
@@ -261,8 +236,17 @@ export function createEstimator(spec: EstimatorSpec, baselineValue?: number): Co
         });
         return relax(logits, loss, { controlVariate, seed, validateArgs });
       }
-      case 'disarm':
-        return disarmOnPairs(logits, loss, { seed, validateArgs, pairs: spec.disarmPairs });
+      case 'disarm': {
+        const pairs = spec.disarmPairs;
+        const pairsOf = (alpha: Tensor, f: DownstreamLoss, o: EstimatorOptions) =>
+          disarm(alpha, f, { ...o, pairs });
+        return onCategoryPairs(pairsOf, 'DisARM', logits, loss, { seed, validateArgs });
+      }
+      case 'multi-sample-disarm':
+        return onCategoryPairs(multiSampleDisarm, 'multi-sample DisARM', logits, loss, {
+          seed,
+          validateArgs,
+        });
       case 'unordered-set':
         return unorderedSet(logits, loss, { seed, validateArgs, k: spec.setSize });
       case 'gapped-straight-through':
@@ -289,8 +273,9 @@ export function createEstimator(spec: EstimatorSpec, baselineValue?: number): Co
     get controlVariate() {
       return controlVariate;
     },
+    tuned: spec.name === 'rebar-tuned' || spec.name === 'relax',
     needs:
-      spec.name === 'disarm'
+      spec.name === 'disarm' || spec.name === 'multi-sample-disarm'
         ? 'two-categories'
         : spec.name === 'unordered-set'
           ? 'loss-per-categorical'

@@ -1,8 +1,8 @@
 /**
  * Problems whose exact gradient is computable by enumerating the discrete choices, so estimators
  * can be measured against it: a quadratic over one categorical, Tucker et al.'s toy problem over
- * Bernoulli bits, a tiny VAE whose latent configurations can all be summed, and (in
- * kSubsetProblem.ts) a quadratic over k-subsets.
+ * Bernoulli bits, a tiny VAE whose latent configurations can all be summed, and (in their own
+ * files) an importance-weighted bound over several binary samples and a quadratic over k-subsets.
  */
 import { softplus } from '../math/softplus.js';
 import { oneHotAlong } from '../ops/axis.js';
@@ -11,6 +11,7 @@ import { normalArray, uniformArray } from '../random/noise.js';
 import type { Tensor } from '../tf.js';
 import { tf } from '../tf.js';
 import { ArgumentError } from '../validate.js';
+import { bernoulliIwaeProblem } from './bernoulliIwaeProblem.js';
 import type { LabEstimator } from './kSubsetEstimators.js';
 import { kSubsetProblem } from './kSubsetProblem.js';
 
@@ -47,7 +48,13 @@ export interface LabProblem {
 }
 
 /** The problems by name. */
-export const LAB_PROBLEM_NAMES = ['quadratic', 'bernoulli', 'tiny-vae', 'k-subset'] as const;
+export const LAB_PROBLEM_NAMES = [
+  'quadratic',
+  'bernoulli',
+  'bernoulli-iwae',
+  'tiny-vae',
+  'k-subset',
+] as const;
 
 /** One of {@link LAB_PROBLEM_NAMES}. */
 export type LabProblemName = (typeof LAB_PROBLEM_NAMES)[number];
@@ -218,6 +225,7 @@ export function createLabProblem(name: LabProblemName, seed: number): LabProblem
   if (name === 'quadratic') return quadraticProblem({ seed });
   if (name === 'bernoulli') return bernoulliProblem({ seed: seed + 2 });
   if (name === 'tiny-vae') return tinyVaeProblem({ seed: seed + 1 });
+  if (name === 'bernoulli-iwae') return bernoulliIwaeProblem({ seed: seed + 4 });
   if (name === 'k-subset') return kSubsetProblem({ seed: seed + 3 });
   throw new ArgumentError('problem', `must be one of ${LAB_PROBLEM_NAMES.join(', ')}, got ${name}`);
 }

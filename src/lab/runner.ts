@@ -44,7 +44,8 @@ export interface LabOptions {
   onCell?: (cell: LabCell) => void;
   /**
    * Called after each batch of estimates with the estimates drawn so far and the total over all
-   * cells (for a progress bar; the lab itself stays free of any terminal code).
+   * cells, the tuning calls of tuned REBAR and RELAX included (for a progress bar; the lab itself
+   * stays free of any terminal code).
    */
   onProgress?: (done: number, total: number) => void;
 }
@@ -54,7 +55,7 @@ export type ResolvedLabOptions = Required<Omit<LabOptions, 'onCell' | 'onProgres
 
 /** The lab's defaults. */
 export const DEFAULT_LAB_OPTIONS = {
-  problems: ['quadratic', 'bernoulli', 'tiny-vae'] as LabProblemName[],
+  problems: ['quadratic', 'bernoulli', 'bernoulli-iwae', 'tiny-vae'] as LabProblemName[],
   estimators: [
     { name: 'straight-through' },
     { name: 'straight-through-gumbel' },
@@ -70,6 +71,7 @@ export const DEFAULT_LAB_OPTIONS = {
     { name: 'score-function', scoreSamples: 4, baseline: 'leave-one-out' },
     { name: 'unordered-set', setSize: 4 },
     { name: 'disarm' },
+    { name: 'multi-sample-disarm' },
   ] as EstimatorSpec[],
   temperatures: [0.1, 0.25, 0.5, 1, 1.5, 2, 3],
   estimates: 5000,
@@ -79,7 +81,7 @@ export const DEFAULT_LAB_OPTIONS = {
   seed: 1,
 };
 
-/** Whether an estimator applies to a problem (DisARM: binary latents; unordered set: one loss per categorical). */
+/** Whether an estimator applies to a problem (the DisARMs: binary latents; unordered set: one loss per categorical). */
 export function estimatorFits(configured: ConfiguredEstimator, problem: LabProblem): boolean {
   if (configured.needs === 'two-categories') return problem.binary;
   if (configured.needs === 'loss-per-categorical') return problem.lossPerCategorical;
@@ -172,6 +174,9 @@ function cellKey(problem: string, estimator: string, temperature: number | null)
   return hash;
 }
 
+/** Estimates per tuning call of tuned REBAR and RELAX before a cell is measured. */
+const TUNING_BATCH = 32;
+
 /** One (problem, estimator, τ) cell: M estimates against `exactGradient`, then the timing. */
 function measure(
   problem: LabProblem,
@@ -187,7 +192,10 @@ function measure(
   // A first batch, not counted: warms up the backend and the moving-average baseline.
   estimateBatch(problem, withNoise, Math.min(options.batch, options.estimates));
   // Tuned REBAR and RELAX: their control variates learn before the cell is measured.
-  for (let call = 0; call < tuningCalls; call++) estimateBatch(problem, withNoise, 32);
+  for (let call = 0; call < tuningCalls; call++) {
+    estimateBatch(problem, withNoise, TUNING_BATCH);
+    onBatch(TUNING_BATCH);
+  }
   const accumulator = new EstimateAccumulator(cell.exactGradient);
   for (let done = 0; done < options.estimates; ) {
     const replicas = Math.min(options.batch, options.estimates - done);
@@ -230,12 +238,16 @@ function measureCell(
     options,
     root,
     onBatch,
-    configured.controlVariate ? options.tuningSteps : 0,
+    // By spec, not by `configured.controlVariate`: RELAX makes its control variate at the first call.
+    configured.tuned ? options.tuningSteps : 0,
   );
 }
 
-/** One cell still to measure: its run, given the progress callback. */
-type PlannedCell = (onBatch: (estimates: number) => void) => LabCell;
+/** One cell still to measure: the estimates it will draw (tuning included) and its run, given the progress callback. */
+interface PlannedCell {
+  estimates: number;
+  run: (onBatch: (estimates: number) => void) => LabCell;
+}
 
 /**
  * The cells of one problem: each registry estimator over the temperatures it accepts, or, for a
@@ -256,8 +268,11 @@ function planCells(problem: LabProblem, options: ResolvedLabOptions, root: Rando
             temperature: temperature ?? 1,
             seed,
           });
-        return (onBatch: (estimates: number) => void) =>
-          measure(problem, cell, estimate, options, root, onBatch);
+        return {
+          estimates: options.estimates,
+          run: (onBatch: (estimates: number) => void) =>
+            measure(problem, cell, estimate, options, root, onBatch),
+        };
       }),
     );
   }
@@ -268,8 +283,10 @@ function planCells(problem: LabProblem, options: ResolvedLabOptions, root: Rando
       ? options.temperatures.filter((t) => configured.acceptsTemperature(t))
       : [null];
     return temperatures.map(
-      (temperature) => (onBatch: (estimates: number) => void) =>
-        measureCell(problem, spec, temperature, options, root, onBatch),
+      (temperature): PlannedCell => ({
+        estimates: options.estimates + (configured.tuned ? options.tuningSteps * TUNING_BATCH : 0),
+        run: (onBatch) => measureCell(problem, spec, temperature, options, root, onBatch),
+      }),
     );
   });
 }
@@ -315,7 +332,13 @@ export function runLab(options: LabOptions = {}): LabResult {
     for (const name of resolved.problems) created.push(createLabProblem(name, resolved.seed));
     // Every cell is planned first, so progress has a total.
     const plans = created.map((problem) => planCells(problem, resolved, root));
-    const total = plans.reduce((sum, plan) => sum + plan.length, 0) * resolved.estimates;
+    const total = plans.flat().reduce((sum, plan) => sum + plan.estimates, 0);
+    if (total === 0) {
+      throw new ArgumentError(
+        'estimators',
+        `must include one that applies to the problems ${resolved.problems.join(', ')} (disarm and multi-sample-disarm need binary latents, unordered-set one loss per categorical)`,
+      );
+    }
     let drawn = 0;
     const onBatch = (estimates: number) => {
       drawn += estimates;
@@ -324,8 +347,8 @@ export function runLab(options: LabOptions = {}): LabResult {
     options.onProgress?.(0, total);
     created.forEach((problem, i) => {
       problems.push(summarize(problem));
-      for (const run of plans[i]) {
-        const cell = run(onBatch);
+      for (const plan of plans[i]) {
+        const cell = plan.run(onBatch);
         cells.push(cell);
         options.onCell?.(cell);
       }

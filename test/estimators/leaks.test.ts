@@ -4,8 +4,9 @@ import type { Tensor } from '../../src/tf.js';
 import { expectOnlyReturnedTensors } from '../helpers/leaks.js';
 
 const SPECS: estimators.EstimatorSpec[] = [
-  // DisARM needs two categories: it has its own leak test (newEstimators.test.ts).
-  ...estimators.ESTIMATOR_NAMES.filter((name) => name !== 'disarm').map(
+  // The DisARMs need two categories: they have their own leak tests (newEstimators.test.ts,
+  // multiSampleDisarm.test.ts).
+  ...estimators.ESTIMATOR_NAMES.filter((name) => name !== 'disarm' && name !== 'multi-sample-disarm').map(
     (name): estimators.EstimatorSpec => (name === 'unordered-set' ? { name, setSize: 2 } : { name }),
   ),
   { name: 'score-function', scoreSamples: 3 },

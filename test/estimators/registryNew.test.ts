@@ -11,6 +11,9 @@ describe('the registry knows the new estimators', () => {
     expect(make({ name: 'relax' }).label).toBe('relax h=16');
     expect(make({ name: 'unordered-set', setSize: 3 }).label).toBe('unordered-set k=3');
     expect(make({ name: 'disarm' }).needs).toBe('two-categories');
+    expect(make({ name: 'multi-sample-disarm' }).needs).toBe('two-categories');
+    expect(make({ name: 'multi-sample-disarm' }).usesTemperature).toBe(false);
+    expect(make({ name: 'multi-sample-disarm' }).label).toBe('multi-sample-disarm');
     expect(make({ name: 'unordered-set' }).needs).toBe('loss-per-categorical');
     expect(make({ name: 'zgr' }).usesTemperature).toBe(false);
     expect(make({ name: 'gapped-straight-through' }).usesTemperature).toBe(true);
@@ -39,12 +42,17 @@ describe('the registry knows the new estimators', () => {
     expect(() => disarm.estimate(three, (z) => tf.sum(z), { temperature: 1 })).toThrow(
       /2 categories for DisARM/,
     );
+    const local = estimators.createEstimator({ name: 'multi-sample-disarm' });
+    expect(() => local.estimate(three, (z) => tf.sum(z), { temperature: 1 })).toThrow(
+      /2 categories for multi-sample DisARM/,
+    );
     three.dispose();
   });
 
   /**
-   * DisARM through the registry on the categorical form of a Bernoulli (as the lab runs it, via
-   * estimators.binary): unbiased, 4000 estimates within 4 standard errors per bit; RELAX through the
+   * DisARM and multi-sample DisARM (the 3 bits its samples axis) through the registry on the
+   * categorical form of a Bernoulli (as the lab runs it, via estimators.binary): unbiased, 4000
+   * estimates within 4 standard errors per bit; RELAX through the
    * registry keeps one control variate across calls and is unbiased there too.
    */
   it('runs DisARM on pairs and RELAX with a persistent control variate, both unbiased', () => {
@@ -52,7 +60,7 @@ describe('the registry knows the new estimators', () => {
     const target = tf.tensor1d([0.2, 0.9, 0.4]);
     const loss = (b: Tensor) => tf.sum(tf.square(tf.sub(b, target)), -1);
     const exact = [-1, 0.5, 2].map((l, j) => sigmoid(l) * (1 - sigmoid(l)) * (1 - 2 * [0.2, 0.9, 0.4][j]));
-    for (const name of ['disarm', 'relax'] as const) {
+    for (const name of ['disarm', 'multi-sample-disarm', 'relax'] as const) {
       const configured = estimators.createEstimator({ name, relaxHidden: 4 });
       const estimator = estimators.binary((l: Tensor, f: (z: Tensor) => Tensor, o?: { seed?: number }) =>
         configured.estimate(l, f, { temperature: 1, seed: o?.seed }),

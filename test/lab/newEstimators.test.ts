@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tf } from '../../src/index.js';
+import { estimators, tf } from '../../src/index.js';
 import { writeRaceOutputs } from '../../src/lab/output.js';
-import { runRace } from '../../src/lab/race.js';
+import { DEFAULT_RACE_OPTIONS, runRace } from '../../src/lab/race.js';
 import { raceSeries, raceTable } from '../../src/lab/raceReport.js';
 import { runLab } from '../../src/lab/runner.js';
 
@@ -39,9 +39,10 @@ describe('the lab with the new estimators', () => {
       'bernoulli relax h=4',
       'bernoulli zgr',
     ]);
-    // Progress counts estimates over all six cells (2,000 each), from 0 to the end, never backwards.
-    expect(progress[0]).toEqual([0, 12_000]);
-    expect(progress.at(-1)).toEqual([12_000, 12_000]);
+    // Progress counts estimates over all six cells (2,000 each) and RELAX's 5 tuning calls of 32
+    // before each of its two cells, from 0 to the end, never backwards.
+    expect(progress[0]).toEqual([0, 12_320]);
+    expect(progress.at(-1)).toEqual([12_320, 12_320]);
     for (let i = 1; i < progress.length; i++) expect(progress[i][0]).toBeGreaterThan(progress[i - 1][0]);
     // 2000 estimates: an unbiased estimator's measured bias is its Monte-Carlo error, ≈ 1 standard error.
     for (const cell of result.cells.filter((c) => c.estimator !== 'zgr')) {
@@ -106,6 +107,34 @@ describe('the optimisation race (Grathwohl et al. 2018 §6.1)', () => {
     for (const file of ['race.json', 'race.md', 'race-0.45.png'])
       expect(existsSync(join(folder, file))).toBe(true);
     expect(files).toHaveLength(3);
+  });
+
+  it('fields every estimator that runs on one bit by default; ReinMax at τ = 1, multi-sample DisARM as DisARM', () => {
+    const names = new Set(
+      DEFAULT_RACE_OPTIONS.estimators.flatMap((spec) => (spec === 'exact' ? [] : [spec.name])),
+    );
+    expect([...names].sort()).toEqual(
+      estimators.ESTIMATOR_NAMES.filter((name) => name !== 'unordered-set').sort(),
+    );
+    const short = runRace({
+      targets: [0.499],
+      estimators: [
+        { name: 'reinmax' },
+        { name: 'gumbel-rao' },
+        { name: 'disarm' },
+        { name: 'multi-sample-disarm' },
+      ],
+      seeds: 1,
+      maxSteps: 30,
+    });
+    expect(short.runs.map((run) => run.estimator)).toEqual([
+      'reinmax τ=1',
+      'gumbel-rao k=10 τ=0.5',
+      'disarm',
+      'multi-sample-disarm',
+    ]);
+    // With one bit, swapping "one sample" is swapping the whole draw: the same estimates as DisARM.
+    expect(short.runs[3].trajectory).toEqual(short.runs[2].trajectory);
   });
 
   it('rejects bad options naming them', () => {

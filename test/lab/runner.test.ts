@@ -114,5 +114,11 @@ describe('the estimator lab', () => {
     expect(() => runLab({ estimates: 1 })).toThrow(/estimates must be an integer >= 2/);
     expect(() => runLab({ temperatures: [0] })).toThrow(/temperatures must be finite numbers > 0/);
     expect(() => runLab({ estimators: [{ name: 'gumbel-rao', raoSamples: 0 }] })).toThrow(/rao-samples/);
+    // Nothing to measure (multi-sample DisARM needs binary latents): an error, not an empty table.
+    const before = tf.memory().numTensors;
+    expect(() => runLab({ problems: ['quadratic'], estimators: [{ name: 'multi-sample-disarm' }] })).toThrow(
+      /estimators must include one that applies to the problems quadratic/,
+    );
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
