@@ -20,6 +20,12 @@ function fixed(value: number): string {
   return value.toFixed(3);
 }
 
+function learningRateText(config: SortResult['config']): string {
+  return config.finalLearningRate === config.learningRate
+    ? `${config.learningRate}`
+    : `${config.learningRate}→${config.finalLearningRate}`;
+}
+
 /** A Markdown table: one row per run (N, steps, learning rate, wall time, the three measures) and the port's row. */
 export function sortTable(results: SortResult[]): string {
   const lines = [
@@ -28,7 +34,7 @@ export function sortTable(results: SortResult[]): string {
   ];
   for (const { config, evaluation, stepsRun, trainingSeconds } of results) {
     lines.push(
-      `| ${config.n} | ${stepsRun} | ${config.learningRate} | ${trainingSeconds.toFixed(0)} | ${fixed(evaluation.propWrong)} | ${fixed(evaluation.propAnyWrong)} | ${fixed(evaluation.kendallTau)} | ${evaluation.sequences} |`,
+      `| ${config.n} | ${stepsRun} | ${learningRateText(config)} | ${trainingSeconds.toFixed(0)} | ${fixed(evaluation.propWrong)} | ${fixed(evaluation.propAnyWrong)} | ${fixed(evaluation.kendallTau)} | ${evaluation.sequences} |`,
     );
   }
   return lines.join('\n');
