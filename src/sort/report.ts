@@ -37,7 +37,7 @@ export const PUBLISHED_SORTING = {
 } as const;
 
 function fixed(value: number): string {
-  return value.toFixed(3);
+  return value.toFixed(4);
 }
 
 function learningRateText(config: SortResult['config']): string {

@@ -8,6 +8,7 @@ import {
   runSortExperiment,
 } from '../../src/sort/experiment.js';
 import { SortingNetwork } from '../../src/sort/model.js';
+import { sortTable } from '../../src/sort/report.js';
 
 /**
  * A network set by hand so that the score of number x at position j is x·j·sign: by the
@@ -73,6 +74,20 @@ describe('the sorting experiment', () => {
       { onStep: (step) => rates.push(step.learningRate) },
     );
     expect(rates.map((rate) => rate.toPrecision(6))).toEqual(['0.100000', '0.0100000', '0.00100000']);
+  });
+
+  it('the table gives the rate schedule and four decimals (0.9997 is not rounded to 1)', () => {
+    const row = sortTable([
+      {
+        config: { ...DEFAULT_SORT_CONFIG, n: 80, learningRate: 0.1, finalLearningRate: 0.001 },
+        evaluation: { sequences: 1000, propWrong: 0.01204, propAnyWrong: 0.357, kendallTau: 0.99968 },
+        stepsRun: 500,
+        trainingSeconds: 401.2,
+        evaluationSeconds: 1,
+        example: { numbers: [], soft: [], positions: [], ranks: [] },
+      },
+    ]).split('\n')[2];
+    expect(row).toBe('| 80 | 500 | 0.1→0.001 | 401 | 0.0120 | 0.3570 | 0.9997 | 1000 |');
   });
 
   it('stops when asked and rejects a bad configuration', async () => {
