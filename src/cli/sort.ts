@@ -19,7 +19,7 @@ interface SortFlags {
   steps: number;
   batch: number;
   lr: number;
-  finalLr?: number;
+  finalLr: number;
   hidden: number;
   temperature: number;
   iterations: number;
@@ -45,7 +45,7 @@ async function sort(flags: SortFlags): Promise<void> {
       steps: flags.steps,
       batch: flags.batch,
       learningRate: flags.lr,
-      finalLearningRate: flags.finalLr ?? flags.lr,
+      finalLearningRate: flags.finalLr,
       hidden: flags.hidden,
       temperature: flags.temperature,
       iterations: flags.iterations,
@@ -110,8 +110,9 @@ export function addSortCommand(program: Command): void {
     .option('--lr <rate>', 'Adam learning rate at the first step', positiveNumber, d.learningRate)
     .option(
       '--final-lr <rate>',
-      'Adam learning rate at the last step, reached geometrically (default: --lr, constant)',
+      'Adam learning rate at the last step, reached geometrically (= --lr: constant)',
       positiveNumber,
+      d.finalLearningRate,
     )
     .option('--hidden <units>', 'hidden units of the per-number network', integerAtLeast(1), d.hidden)
     .option('--temperature <τ>', 'Sinkhorn temperature', positiveNumber, d.temperature)
