@@ -46,15 +46,15 @@ function learningRateText(config: SortResult['config']): string {
     : `${config.learningRate}→${config.finalLearningRate}`;
 }
 
-/** A Markdown table: one row per run (N, steps, learning rate, wall time, the three measures) and the port's row. */
+/** A Markdown table: one row per run (N, steps, Sinkhorn iterations, learning rate, wall time, the three measures). */
 export function sortTable(results: SortResult[]): string {
   const lines = [
-    '| N | steps | lr | training s | prop. wrong | prop. any wrong | Kendall τ | test sequences |',
-    '|---|---|---|---|---|---|---|---|',
+    '| N | steps | Sinkhorn iterations | lr | training s | prop. wrong | prop. any wrong | Kendall τ | test sequences |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const { config, evaluation, stepsRun, trainingSeconds } of results) {
     lines.push(
-      `| ${config.n} | ${stepsRun} | ${learningRateText(config)} | ${trainingSeconds.toFixed(0)} | ${fixed(evaluation.propWrong)} | ${fixed(evaluation.propAnyWrong)} | ${fixed(evaluation.kendallTau)} | ${evaluation.sequences} |`,
+      `| ${config.n} | ${stepsRun} | ${config.iterations} | ${learningRateText(config)} | ${trainingSeconds.toFixed(0)} | ${fixed(evaluation.propWrong)} | ${fixed(evaluation.propAnyWrong)} | ${fixed(evaluation.kendallTau)} | ${evaluation.sequences} |`,
     );
   }
   return lines.join('\n');

@@ -76,10 +76,16 @@ describe('the sorting experiment', () => {
     expect(rates.map((rate) => rate.toPrecision(6))).toEqual(['0.100000', '0.0100000', '0.00100000']);
   });
 
-  it('the table gives the rate schedule and four decimals (0.9997 is not rounded to 1)', () => {
+  it('the table gives the iterations, the rate schedule and four decimals (0.9997 is not rounded to 1)', () => {
     const row = sortTable([
       {
-        config: { ...DEFAULT_SORT_CONFIG, n: 80, learningRate: 0.1, finalLearningRate: 0.001 },
+        config: {
+          ...DEFAULT_SORT_CONFIG,
+          n: 80,
+          iterations: 50,
+          learningRate: 0.1,
+          finalLearningRate: 0.001,
+        },
         evaluation: { sequences: 1000, propWrong: 0.01204, propAnyWrong: 0.357, kendallTau: 0.99968 },
         stepsRun: 500,
         trainingSeconds: 401.2,
@@ -87,7 +93,7 @@ describe('the sorting experiment', () => {
         example: { numbers: [], soft: [], positions: [], ranks: [] },
       },
     ]).split('\n')[2];
-    expect(row).toBe('| 80 | 500 | 0.1→0.001 | 401 | 0.0120 | 0.3570 | 0.9997 | 1000 |');
+    expect(row).toBe('| 80 | 500 | 50 | 0.1→0.001 | 401 | 0.0120 | 0.3570 | 0.9997 | 1000 |');
   });
 
   it('stops when asked and rejects a bad configuration', async () => {
