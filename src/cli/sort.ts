@@ -19,6 +19,7 @@ interface SortFlags {
   steps: number;
   batch: number;
   lr: number;
+  finalLr: number;
   hidden: number;
   temperature: number;
   iterations: number;
@@ -44,6 +45,7 @@ async function sort(flags: SortFlags): Promise<void> {
       steps: flags.steps,
       batch: flags.batch,
       learningRate: flags.lr,
+      finalLearningRate: flags.finalLr,
       hidden: flags.hidden,
       temperature: flags.temperature,
       iterations: flags.iterations,
@@ -105,7 +107,13 @@ export function addSortCommand(program: Command): void {
     .option('--n <list>', 'comma-separated sequence lengths N >= 2', listOf(integerAtLeast(2)), [d.n])
     .option('--steps <n>', 'training steps per N', integerAtLeast(0), d.steps)
     .option('--batch <n>', 'sequences per step', integerAtLeast(1), d.batch)
-    .option('--lr <rate>', 'Adam learning rate', positiveNumber, d.learningRate)
+    .option('--lr <rate>', 'Adam learning rate at the first step', positiveNumber, d.learningRate)
+    .option(
+      '--final-lr <rate>',
+      'Adam learning rate at the last step, reached geometrically (= --lr: constant)',
+      positiveNumber,
+      d.finalLearningRate,
+    )
     .option('--hidden <units>', 'hidden units of the per-number network', integerAtLeast(1), d.hidden)
     .option('--temperature <τ>', 'Sinkhorn temperature', positiveNumber, d.temperature)
     .option('--iterations <n>', 'Sinkhorn iterations', integerAtLeast(1), d.iterations)

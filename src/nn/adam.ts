@@ -17,7 +17,8 @@ export interface AdamOptions {
  * Same update as PyTorch's `torch.optim.Adam`.
  */
 export class Adam {
-  readonly learningRate: number;
+  /** The step size; may be changed between updates (a learning-rate schedule). */
+  learningRate: number;
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;

@@ -47,10 +47,11 @@ export function writeSortRun(
   steps: SortStep[],
   backend: string,
 ): void {
-  const metrics: StepMetrics[] = steps.map((s) => ({
+  const metrics: (StepMetrics & { learningRate: number })[] = steps.map((s) => ({
     step: s.step,
     loss: s.loss,
     temperature: result.config.temperature,
+    learningRate: s.learningRate,
     seconds: s.seconds,
   }));
   // Replaced, not appended: running the same N into the same folder again starts it afresh.

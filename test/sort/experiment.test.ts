@@ -3,10 +3,12 @@ import { ArgumentError, RandomGenerator, tf } from '../../src/index.js';
 import {
   DEFAULT_SORT_CONFIG,
   evaluateSorting,
+  learningRateAt,
   ranksOf,
   runSortExperiment,
 } from '../../src/sort/experiment.js';
 import { SortingNetwork } from '../../src/sort/model.js';
+import { sortTable } from '../../src/sort/report.js';
 
 /**
  * A network set by hand so that the score of number x at position j is x·j·sign: by the
@@ -60,6 +62,40 @@ describe('the sorting experiment', () => {
     expect(result.example.soft).toHaveLength(16);
   });
 
+  it('decays the learning rate geometrically from learningRate to finalLearningRate, and the run uses it', async () => {
+    const config = { ...DEFAULT_SORT_CONFIG, steps: 3, learningRate: 0.1, finalLearningRate: 0.001 };
+    expect(learningRateAt(config, 1)).toBeCloseTo(0.1, 12);
+    expect(learningRateAt(config, 2)).toBeCloseTo(Math.sqrt(0.1 * 0.001), 12);
+    expect(learningRateAt(config, 3)).toBeCloseTo(0.001, 12);
+    expect(learningRateAt({ ...config, finalLearningRate: 0.1 }, 2)).toBe(0.1);
+    const rates: number[] = [];
+    await runSortExperiment(
+      { ...config, testSequences: 1 },
+      { onStep: (step) => rates.push(step.learningRate) },
+    );
+    expect(rates.map((rate) => rate.toPrecision(6))).toEqual(['0.100000', '0.0100000', '0.00100000']);
+  });
+
+  it('the table gives the iterations, the rate schedule and four decimals (0.9997 is not rounded to 1)', () => {
+    const row = sortTable([
+      {
+        config: {
+          ...DEFAULT_SORT_CONFIG,
+          n: 80,
+          iterations: 50,
+          learningRate: 0.1,
+          finalLearningRate: 0.001,
+        },
+        evaluation: { sequences: 1000, propWrong: 0.01204, propAnyWrong: 0.357, kendallTau: 0.99968 },
+        stepsRun: 500,
+        trainingSeconds: 401.2,
+        evaluationSeconds: 1,
+        example: { numbers: [], soft: [], positions: [], ranks: [] },
+      },
+    ]).split('\n')[2];
+    expect(row).toBe('| 80 | 500 | 50 | 0.1→0.001 | 401 | 0.0120 | 0.3570 | 0.9997 | 1000 |');
+  });
+
   it('stops when asked and rejects a bad configuration', async () => {
     let calls = 0;
     const stopped = await runSortExperiment(
@@ -74,6 +110,9 @@ describe('the sorting experiment', () => {
     );
     await expect(runSortExperiment({ ...DEFAULT_SORT_CONFIG, temperature: 0 })).rejects.toThrow(
       /temperature must be a finite number > 0/,
+    );
+    await expect(runSortExperiment({ ...DEFAULT_SORT_CONFIG, finalLearningRate: 0 })).rejects.toThrow(
+      /finalLearningRate must be a finite number > 0/,
     );
     await expect(runSortExperiment({ ...DEFAULT_SORT_CONFIG, noiseScale: -1 })).rejects.toThrow(
       /noiseScale must be a finite number >= 0/,
