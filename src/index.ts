@@ -35,6 +35,8 @@ export { RelaxedCategoricalBase } from './distributions/relaxedCategoricalBase.j
 export { RelaxedOneHotCategorical } from './distributions/relaxedOneHotCategorical.js';
 export * as estimators from './estimators/index.js';
 export { useFusedKernels } from './kernels/register.js';
+export type { GumbelSigmoidLayerArgs } from './layers/gumbelSigmoidLayer.js';
+export { GumbelSigmoid } from './layers/gumbelSigmoidLayer.js';
 export type { GumbelSoftmaxLayerArgs } from './layers/gumbelSoftmaxLayer.js';
 export { GumbelSoftmax } from './layers/gumbelSoftmaxLayer.js';
 export { lgamma, lgammaTensor } from './math/lgamma.js';
@@ -92,8 +94,8 @@ export type { EvaluationOptions } from './vae/evaluate.js';
 export { discreteNegativeElbo, importanceWeightedNll } from './vae/evaluate.js';
 export type { EncodedVae, EncodeVaeOptions } from './vae/layersModel.js';
 export { encodeVae, loadVaeFromUrl, toLayersModel, vaeFromLayersModel } from './vae/layersModel.js';
-export type { DenseLayer, VaeShape } from './vae/model.js';
-export { CategoricalVae, DEFAULT_VAE_SHAPE, layerPlan } from './vae/model.js';
+export type { DenseLayer, LatentKind, VaeShape } from './vae/model.js';
+export { CategoricalVae, DEFAULT_VAE_SHAPE, LATENT_KINDS, layerPlan } from './vae/model.js';
 export type { DecodedVae } from './vae/modelFormat.js';
 export {
   decodeVae,
