@@ -92,6 +92,8 @@ export { argmaxSolver, rankingSolver, topKSolver } from './structured/solvers.js
 export { tf } from './tf.js';
 export type { EvaluationOptions } from './vae/evaluate.js';
 export { discreteNegativeElbo, importanceWeightedNll } from './vae/evaluate.js';
+export type { GradientVariance, GradientVarianceOptions } from './vae/gradientVariance.js';
+export { encoderGradientVariance } from './vae/gradientVariance.js';
 export type { EncodedVae, EncodeVaeOptions } from './vae/layersModel.js';
 export { encodeVae, loadVaeFromUrl, toLayersModel, vaeFromLayersModel } from './vae/layersModel.js';
 export type { DenseLayer, LatentKind, VaeShape } from './vae/model.js';
