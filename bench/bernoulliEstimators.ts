@@ -24,7 +24,8 @@ import { encoderGradientVariance } from '../src/vae/gradientVariance.js';
 import { prepareRunData, VaeTrainer } from '../src/vae/trainer.js';
 import { linePlotPng } from '../src/viz/linePlot.js';
 
-const RESULTS = 'docs/bernoulli-estimators.json';
+/** Where rows go (`--results` changes it, e.g. for another seed). */
+let RESULTS = 'docs/bernoulli-estimators.json';
 /** The plots: the unbiased estimators in one, the biased ones in the other (ten colours each at most). */
 const PLOTS = {
   unbiased: 'docs/bernoulli-estimators-variance-unbiased.png',
@@ -56,8 +57,10 @@ function options() {
       repeats: { type: 'string', default: '16' },
       estimators: { type: 'string', default: BERNOULLI_ESTIMATORS.join(',') },
       report: { type: 'boolean', default: false },
+      results: { type: 'string', default: RESULTS },
     },
   });
+  RESULTS = values.results;
   return {
     steps: Number(values.steps),
     seed: Number(values.seed),
