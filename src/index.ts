@@ -42,6 +42,8 @@ export { formatMeasure, labSeries } from './lab/report.js';
 export type { LabCell, LabOptions, LabProblemSummary, LabResult, ResolvedLabOptions } from './lab/runner.js';
 export { DEFAULT_LAB_OPTIONS, runLab } from './lab/runner.js';
 export type { EstimateStatistics } from './lab/statistics.js';
+export type { GumbelSigmoidLayerArgs } from './layers/gumbelSigmoidLayer.js';
+export { GumbelSigmoid } from './layers/gumbelSigmoidLayer.js';
 export type { GumbelSoftmaxLayerArgs } from './layers/gumbelSoftmaxLayer.js';
 export { GumbelSoftmax } from './layers/gumbelSoftmaxLayer.js';
 export { lgamma, lgammaTensor } from './math/lgamma.js';
@@ -97,10 +99,12 @@ export { argmaxSolver, rankingSolver, topKSolver } from './structured/solvers.js
 export { tf } from './tf.js';
 export type { EvaluationOptions } from './vae/evaluate.js';
 export { discreteNegativeElbo, importanceWeightedNll } from './vae/evaluate.js';
+export type { GradientVariance, GradientVarianceOptions } from './vae/gradientVariance.js';
+export { encoderGradientVariance } from './vae/gradientVariance.js';
 export type { EncodedVae, EncodeVaeOptions } from './vae/layersModel.js';
 export { encodeVae, loadVaeFromUrl, toLayersModel, vaeFromLayersModel } from './vae/layersModel.js';
-export type { DenseLayer, VaeShape } from './vae/model.js';
-export { CategoricalVae, DEFAULT_VAE_SHAPE, layerPlan } from './vae/model.js';
+export type { DenseLayer, LatentKind, VaeShape } from './vae/model.js';
+export { CategoricalVae, DEFAULT_VAE_SHAPE, LATENT_KINDS, layerPlan } from './vae/model.js';
 export type { DecodedVae } from './vae/modelFormat.js';
 export {
   decodeVae,

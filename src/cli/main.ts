@@ -27,7 +27,7 @@ function packageVersion(): string {
 async function main(argv: string[]): Promise<void> {
   const program = new Command('gumbel')
     .description(
-      'Gumbel-softmax on TensorFlow.js: train, evaluate and sample categorical VAEs; measure gradient estimators; learn to sort with Gumbel-Sinkhorn',
+      'Gumbel-softmax on TensorFlow.js: train, evaluate and sample categorical and Bernoulli VAEs; measure gradient estimators; learn to sort with Gumbel-Sinkhorn',
     )
     .version(packageVersion(), '-V, --version', 'print the version and exit')
     .option('--backend <name>', 'TF.js backend: wasm, cpu or tensorflow (default: fastest available)')

@@ -2,12 +2,14 @@ import type { Command } from 'commander';
 import {
   BASELINE_NAMES,
   type BaselineName,
+  ESTIMATOR_NAMES,
   type EstimatorName,
   TRAINABLE_ESTIMATOR_NAMES,
 } from '../estimators/registry.js';
 import { DEFAULT_SCHEDULE, type TemperatureSchedule } from '../schedules/temperature.js';
-import { DEFAULT_TRAIN_CONFIG, MAX_WORKERS, type TrainConfig } from '../vae/config.js';
+import { BERNOULLI_ESTIMATORS, DEFAULT_TRAIN_CONFIG, MAX_WORKERS, type TrainConfig } from '../vae/config.js';
 import { finishRun } from '../vae/finish.js';
+import { LATENT_KINDS, type LatentKind } from '../vae/model.js';
 import { RESUMABLE_SETTINGS, type ResumableSetting, VaeTrainer } from '../vae/trainer.js';
 import { ArgumentError } from '../validate.js';
 import {
@@ -31,8 +33,9 @@ interface TrainFlags {
   batch: number;
   lr: number;
   seed: number;
+  latent: LatentKind;
   latentVariables: number;
-  categories: number;
+  categories?: number;
   schedule: 'exponential' | 'linear' | 'constant';
   temperature: number;
   minTemperature: number;
@@ -45,6 +48,9 @@ interface TrainFlags {
   baseline: BaselineName;
   baselineDecay: number;
   rebarEta: number;
+  relaxHidden: number;
+  controlVariateLr: number;
+  disarmPairs: number;
   kl: 'analytic' | 'relaxed';
   priorTemperature: number;
   binarization: 'static' | 'dynamic';
@@ -84,8 +90,9 @@ function configOf(flags: TrainFlags): TrainConfig {
     batchSize: flags.batch,
     learningRate: flags.lr,
     seed: flags.seed,
+    latent: flags.latent,
     latentVariables: flags.latentVariables,
-    categories: flags.categories,
+    categories: flags.categories ?? (flags.latent === 'bernoulli' ? 2 : DEFAULT_TRAIN_CONFIG.categories),
     schedule: scheduleOf(flags),
     hard: flags.hard,
     estimator: flags.estimator,
@@ -94,6 +101,9 @@ function configOf(flags: TrainFlags): TrainConfig {
     baseline: flags.baseline,
     baselineDecay: flags.baselineDecay,
     rebarEta: flags.rebarEta,
+    relaxHidden: flags.relaxHidden,
+    controlVariateLearningRate: flags.controlVariateLr,
+    disarmPairs: flags.disarmPairs,
     kl: flags.kl,
     priorTemperature: flags.priorTemperature,
     binarization: flags.binarization,
@@ -147,8 +157,12 @@ async function train(flags: TrainFlags, command: Command): Promise<void> {
 
 async function trainAndFinish(trainer: VaeTrainer): Promise<void> {
   const { config } = trainer.state;
+  const model =
+    (config.latent ?? 'categorical') === 'bernoulli'
+      ? `${config.latentVariables}-bit Bernoulli`
+      : `${config.latentVariables}×${config.categories} categorical`;
   info(
-    `training ${config.latentVariables}×${config.categories} categorical VAE on ${config.dataset} with the ${trainer.estimatorLabel} estimator → ${trainer.folder.path}` +
+    `training ${model} VAE on ${config.dataset} with the ${trainer.estimatorLabel} estimator → ${trainer.folder.path}` +
       (trainer.state.step > 0 ? ` (resuming at step ${trainer.state.step})` : ''),
   );
   let signal: NodeJS.Signals | undefined;
@@ -220,7 +234,7 @@ export function addTrainCommand(program: Command): void {
   const d = DEFAULT_TRAIN_CONFIG;
   program
     .command('train')
-    .description('train a categorical VAE (Jang et al. 2017) and evaluate it')
+    .description('train a categorical VAE (Jang et al. 2017), or one with binary latents, and evaluate it')
     .option(
       '--json',
       'print the run summary (summary.json plus its folder) as JSON on stdout, info lines on stderr',
@@ -239,12 +253,22 @@ export function addTrainCommand(program: Command): void {
     .option('--lr <rate>', 'Adam learning rate', positiveNumber, d.learningRate)
     .option('--seed <n>', 'seed of everything random in the run', integerAtLeast(0), d.seed)
     .option(
+      '--latent <kind>',
+      'latent variables: categorical (N×K one-hot) or bernoulli (N bits, prior Bernoulli(1/2))',
+      oneOf(LATENT_KINDS),
+      d.latent,
+    )
+    .option(
       '--latent-variables <N>',
-      'number of categorical latent variables',
+      'number of latent variables (bits with --latent bernoulli)',
       integerAtLeast(1),
       d.latentVariables,
     )
-    .option('--categories <K>', 'classes per latent variable', integerAtLeast(2), d.categories)
+    .option(
+      '--categories <K>',
+      `classes per categorical latent variable (default ${d.categories}; 2 with --latent bernoulli)`,
+      integerAtLeast(2),
+    )
     .option(
       '--schedule <kind>',
       'temperature schedule: exponential, linear or constant',
@@ -258,8 +282,8 @@ export function addTrainCommand(program: Command): void {
     .option('--hard', 'straight-through Gumbel: a synonym of --estimator straight-through-gumbel', false)
     .option(
       '--estimator <name>',
-      `gradient estimator: ${TRAINABLE_ESTIMATOR_NAMES.join(', ')}`,
-      oneOf(TRAINABLE_ESTIMATOR_NAMES),
+      `gradient estimator: ${TRAINABLE_ESTIMATOR_NAMES.join(', ')} (with --latent bernoulli: ${BERNOULLI_ESTIMATORS.join(', ')}; disarm needs 2 categories)`,
+      oneOf(ESTIMATOR_NAMES),
       d.estimator,
     )
     .option(
@@ -281,7 +305,25 @@ export function addTrainCommand(program: Command): void {
       fractionBelowOne,
       d.baselineDecay,
     )
-    .option('--rebar-eta <eta>', 'rebar: scale of the control variate', finiteNumber, d.rebarEta)
+    .option(
+      '--rebar-eta <eta>',
+      'rebar: scale of the control variate (rebar-tuned, relax: its start)',
+      finiteNumber,
+      d.rebarEta,
+    )
+    .option(
+      '--relax-hidden <h>',
+      "relax: hidden units of the control variate's network",
+      integerAtLeast(1),
+      d.relaxHidden,
+    )
+    .option(
+      '--control-variate-lr <rate>',
+      "rebar-tuned, relax: Adam's step size on the estimator's variance",
+      positiveNumber,
+      d.controlVariateLearningRate,
+    )
+    .option('--disarm-pairs <n>', 'disarm: antithetic pairs per estimate', integerAtLeast(1), d.disarmPairs)
     .option(
       '--kl <kind>',
       'analytic (Jang) or relaxed (Maddison, Monte-Carlo)',

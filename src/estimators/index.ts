@@ -33,13 +33,16 @@ export type {
   ConfiguredEstimator,
   ConfiguredEstimatorOptions,
   EstimatorName,
+  EstimatorNeeds,
   EstimatorSpec,
 } from './registry.js';
 export {
   BASELINE_NAMES,
+  BINARY_ESTIMATOR_NAMES,
   checkEstimatorSpec,
   createEstimator,
   ESTIMATOR_NAMES,
+  estimatorNeeds,
   TRAINABLE_ESTIMATOR_NAMES,
 } from './registry.js';
 export { reinmax } from './reinmax.js';

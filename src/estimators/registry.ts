@@ -12,7 +12,7 @@ import { multiSampleDisarm } from './multiSampleDisarm.js';
 import { rebar } from './rebar.js';
 import { checkReinmaxTemperature, reinmax } from './reinmax.js';
 import { relax } from './relax.js';
-import { RelaxControlVariate } from './relaxControlVariate.js';
+import { RelaxControlVariate, type RelaxControlVariateState } from './relaxControlVariate.js';
 import { scoreFunction } from './scoreFunction.js';
 import { checkCount } from './shared.js';
 import { straightThrough } from './straightThrough.js';
@@ -39,10 +39,11 @@ export const ESTIMATOR_NAMES = [
 ] as const;
 
 /**
- * The estimators `gumbel train` (the categorical VAE) accepts: those without state to checkpoint
- * beyond the moving-average baseline, that apply to any number of categories and to a loss summed
- * over several latents. (RELAX and tuned REBAR carry a control variate the trainer does not save
- * yet; DisARM and multi-sample DisARM need two categories; the unordered-set estimator one loss per categorical.)
+ * The estimators `gumbel train` (the VAE) accepts: those whose state it checkpoints (the
+ * moving-average baseline, the tuned control variate of 'rebar-tuned' and 'relax') and that apply to
+ * a loss summed over several latents. DisARM needs two categories (Bernoulli latents, or K = 2); the
+ * unordered-set estimator, needing one loss per categorical, and multi-sample DisARM, which needs a
+ * samples axis the VAE's loss does not have, are not among them.
  */
 export const TRAINABLE_ESTIMATOR_NAMES = [
   'straight-through',
@@ -52,9 +53,30 @@ export const TRAINABLE_ESTIMATOR_NAMES = [
   'reinmax',
   'score-function',
   'rebar',
+  'rebar-tuned',
+  'relax',
+  'disarm',
   'gapped-straight-through',
   'zgr',
 ] as const satisfies readonly (typeof ESTIMATOR_NAMES)[number][];
+
+/** What an estimator needs of a problem: DisARM two categories, the unordered-set estimator one loss per categorical. */
+export type EstimatorNeeds = 'any' | 'two-categories' | 'loss-per-categorical';
+
+/** What the named estimator needs of a problem (see {@link EstimatorNeeds}). */
+export function estimatorNeeds(name: (typeof ESTIMATOR_NAMES)[number]): EstimatorNeeds {
+  if (name === 'disarm' || name === 'multi-sample-disarm') return 'two-categories';
+  if (name === 'unordered-set') return 'loss-per-categorical';
+  return 'any';
+}
+
+/**
+ * The estimators that work on binary latents — every one whose needs a Bernoulli bit, seen as the
+ * two categories (ℓ, 0), meets with a loss summed over many bits (all but the unordered-set one).
+ */
+export const BINARY_ESTIMATOR_NAMES = ESTIMATOR_NAMES.filter(
+  (name) => estimatorNeeds(name) !== 'loss-per-categorical',
+);
 
 /** One of {@link ESTIMATOR_NAMES}. */
 export type EstimatorName = (typeof ESTIMATOR_NAMES)[number];
@@ -117,8 +139,8 @@ export interface ConfiguredEstimator {
   readonly controlVariate?: RelaxControlVariate;
   /** Whether it tunes a control variate across calls (tuned REBAR, RELAX), so benefits from calls before it is measured. */
   readonly tuned: boolean;
-  /** What it needs of a problem: the DisARMs two categories, the unordered-set estimator one loss per categorical. */
-  readonly needs: 'any' | 'two-categories' | 'loss-per-categorical';
+  /** What it needs of a problem (see {@link EstimatorNeeds}). */
+  readonly needs: EstimatorNeeds;
   /** Whether it accepts `temperature` (ReinMax needs τ ≥ 1). */
   acceptsTemperature(temperature: number): boolean;
   /** Runs the estimator (see {@link Estimator}); checks τ against what the estimator accepts. */
@@ -189,7 +211,8 @@ const START_TEMPERATURE = 0.5;
 /**
  * Binds a named estimator to its parameters, giving every estimator the same call. A
  * 'moving-average' score function gets a fresh {@link MovingAverageBaseline} (restore its average
- * with `baselineValue`).
+ * with `baselineValue`); 'rebar-tuned' and 'relax' a fresh {@link RelaxControlVariate}, or the one
+ * `controlVariateState` describes (a saved `controlVariate.state()`, to resume exactly).
  *
  * @throws {@link ArgumentError} for an unknown name or a parameter out of range.
  * @example
@@ -198,17 +221,29 @@ const START_TEMPERATURE = 0.5;
  * const { loss } = estimator.estimate(logits, decoderLoss, { temperature: 0.5, seed: 1 });
  * ```
  */
-export function createEstimator(spec: EstimatorSpec, baselineValue?: number): ConfiguredEstimator {
+export function createEstimator(
+  spec: EstimatorSpec,
+  baselineValue?: number,
+  controlVariateState?: RelaxControlVariateState,
+): ConfiguredEstimator {
   checkEstimatorSpec(spec);
+  if (controlVariateState !== undefined && spec.name !== 'rebar-tuned' && spec.name !== 'relax') {
+    throw new ArgumentError(
+      'controlVariateState',
+      `belongs to 'rebar-tuned' or 'relax', not to ${spec.name}`,
+    );
+  }
   const baseline =
     spec.name === 'score-function' && spec.baseline === 'moving-average'
       ? new MovingAverageBaseline({ decay: spec.baselineDecay, value: baselineValue })
       : undefined;
   const learningRate = spec.controlVariateLearningRate;
   let controlVariate =
-    spec.name === 'rebar-tuned'
-      ? new RelaxControlVariate({ eta: spec.rebarEta, temperature: START_TEMPERATURE, learningRate })
-      : undefined;
+    controlVariateState !== undefined
+      ? RelaxControlVariate.fromState(controlVariateState)
+      : spec.name === 'rebar-tuned'
+        ? new RelaxControlVariate({ eta: spec.rebarEta, temperature: START_TEMPERATURE, learningRate })
+        : undefined;
   const run = (logits: Tensor, loss: DownstreamLoss, options: ConfiguredEstimatorOptions): Estimate => {
     const { temperature, seed, validateArgs } = options;
     switch (spec.name) {
@@ -274,12 +309,7 @@ export function createEstimator(spec: EstimatorSpec, baselineValue?: number): Co
       return controlVariate;
     },
     tuned: spec.name === 'rebar-tuned' || spec.name === 'relax',
-    needs:
-      spec.name === 'disarm' || spec.name === 'multi-sample-disarm'
-        ? 'two-categories'
-        : spec.name === 'unordered-set'
-          ? 'loss-per-categorical'
-          : 'any',
+    needs: estimatorNeeds(spec.name),
     acceptsTemperature: (temperature) => {
       if (!(temperature > 0 && Number.isFinite(temperature))) return false;
       return spec.name !== 'reinmax' || temperature >= 1;

@@ -1,5 +1,6 @@
 import {
   type BaselineName,
+  BINARY_ESTIMATOR_NAMES,
   checkEstimatorSpec,
   type EstimatorName,
   type EstimatorSpec,
@@ -7,7 +8,14 @@ import {
 } from '../estimators/registry.js';
 import { checkSchedule, DEFAULT_SCHEDULE, type TemperatureSchedule } from '../schedules/temperature.js';
 import { ArgumentError, checkPositiveNumber } from '../validate.js';
-import { checkVaeShape, DEFAULT_VAE_SHAPE, layerPlan, type VaeShape } from './model.js';
+import {
+  checkVaeShape,
+  DEFAULT_VAE_SHAPE,
+  LATENT_KINDS,
+  type LatentKind,
+  layerPlan,
+  type VaeShape,
+} from './model.js';
 import type { KlKind } from './objective.js';
 
 /** Everything that defines a training run; stored in its checkpoint and summary. */
@@ -20,6 +28,8 @@ export interface TrainConfig {
   batchSize: number;
   learningRate: number;
   seed: number;
+  /** 'categorical' (default; N variables of K classes) or 'bernoulli' (N bits, K = 2). */
+  latent: LatentKind;
   latentVariables: number;
   categories: number;
   hiddenUnits: number[];
@@ -36,8 +46,14 @@ export interface TrainConfig {
   baseline: BaselineName;
   /** Score function with the moving-average baseline: its decay β. */
   baselineDecay: number;
-  /** REBAR: η, the scale of the control variate. */
+  /** REBAR: η, the scale of the control variate; tuned REBAR and RELAX: the η they start from. */
   rebarEta: number;
+  /** RELAX: hidden units of the control variate's network. */
+  relaxHidden: number;
+  /** Tuned REBAR and RELAX: Adam's step size of the control variate's variance descent. */
+  controlVariateLearningRate: number;
+  /** DisARM: antithetic pairs per estimate. */
+  disarmPairs: number;
   kl: KlKind;
   /** Prior temperature λ of the relaxed KL. */
   priorTemperature: number;
@@ -65,6 +81,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   batchSize: 100,
   learningRate: 1e-3,
   seed: 1,
+  latent: 'categorical',
   latentVariables: DEFAULT_VAE_SHAPE.latentVariables,
   categories: DEFAULT_VAE_SHAPE.categories,
   hiddenUnits: DEFAULT_VAE_SHAPE.hiddenUnits,
@@ -76,6 +93,9 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   baseline: 'leave-one-out',
   baselineDecay: 0.9,
   rebarEta: 1,
+  relaxHidden: 16,
+  controlVariateLearningRate: 0.01,
+  disarmPairs: 1,
   kl: 'analytic',
   priorTemperature: 0.5,
   binarization: 'static',
@@ -84,6 +104,11 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   evalTrainLimit: 1000,
   workers: 1,
 };
+
+/** The estimators the trainer accepts with Bernoulli latents: the binary-capable trainable ones. */
+export const BERNOULLI_ESTIMATORS: readonly EstimatorName[] = TRAINABLE_ESTIMATOR_NAMES.filter((name) =>
+  (BINARY_ESTIMATOR_NAMES as readonly string[]).includes(name),
+);
 
 /** The most worker threads {@link TrainConfig.workers} allows. */
 export const MAX_WORKERS = 16;
@@ -135,6 +160,20 @@ export function estimatorSpecOf(config: TrainConfig): EstimatorSpec {
     baseline: config.baseline ?? d.baseline,
     baselineDecay: config.baselineDecay ?? d.baselineDecay,
     rebarEta: config.rebarEta ?? d.rebarEta,
+    relaxHidden: config.relaxHidden ?? d.relaxHidden,
+    controlVariateLearningRate: config.controlVariateLearningRate ?? d.controlVariateLearningRate,
+    disarmPairs: config.disarmPairs ?? d.disarmPairs,
+  };
+}
+
+/** The run's model shape (a run saved before Bernoulli latents existed is categorical). */
+export function vaeShapeOf(config: TrainConfig): VaeShape {
+  return {
+    latentVariables: config.latentVariables,
+    categories: config.categories,
+    inputSize: 784,
+    hiddenUnits: config.hiddenUnits,
+    latent: config.latent ?? 'categorical',
   };
 }
 
@@ -146,14 +185,36 @@ function lowestTemperature(schedule: TemperatureSchedule): { value: number; flag
   return { value: schedule.minimum, flag: 'min-temperature' };
 }
 
-function checkEstimatorAgainstRun(config: TrainConfig, spec: EstimatorSpec): void {
-  checkEstimatorSpec(spec);
-  if (!(TRAINABLE_ESTIMATOR_NAMES as readonly string[]).includes(spec.name)) {
+/** Checks the estimator fits the latents: binary-capable for bits, two categories for DisARM. */
+function checkEstimatorAgainstLatent(config: TrainConfig, spec: EstimatorSpec): void {
+  const latent = config.latent ?? 'categorical';
+  if (latent === 'bernoulli' && !BERNOULLI_ESTIMATORS.includes(spec.name)) {
     throw new ArgumentError(
       'estimator',
-      `must be one the VAE trainer supports (${TRAINABLE_ESTIMATOR_NAMES.join(', ')}), got ${spec.name}`,
+      `${spec.name} does not work with --latent bernoulli (binary latents); use --latent categorical, or one of ${BERNOULLI_ESTIMATORS.join(', ')}`,
     );
   }
+  if (!(TRAINABLE_ESTIMATOR_NAMES as readonly string[]).includes(spec.name)) {
+    const why =
+      spec.name === 'unordered-set'
+        ? ' (it needs one loss per categorical variable; the VAE sums its loss over all N)'
+        : '';
+    throw new ArgumentError(
+      'estimator',
+      `must be one the VAE trainer supports (${TRAINABLE_ESTIMATOR_NAMES.join(', ')}), got ${spec.name}${why}`,
+    );
+  }
+  if (spec.name === 'disarm' && latent === 'categorical' && config.categories !== 2) {
+    throw new ArgumentError(
+      'estimator',
+      `disarm needs binary latents: use --latent bernoulli (or --categories 2), got --latent categorical with --categories ${config.categories}`,
+    );
+  }
+}
+
+function checkEstimatorAgainstRun(config: TrainConfig, spec: EstimatorSpec): void {
+  checkEstimatorSpec(spec);
+  checkEstimatorAgainstLatent(config, spec);
   if (spec.name === 'reinmax') {
     const lowest = lowestTemperature(config.schedule ?? DEFAULT_SCHEDULE);
     if (lowest.value < 1) {
@@ -170,6 +231,12 @@ function checkEstimatorAgainstRun(config: TrainConfig, spec: EstimatorSpec): voi
     );
   }
   const workers = config.workers ?? 1;
+  if (workers > 1 && (config.latent ?? 'categorical') !== 'categorical') {
+    throw new ArgumentError(
+      'workers',
+      `must be 1 with --latent ${config.latent}: training on several workers supports categorical latents only, got ${workers}`,
+    );
+  }
   if (workers > 1 && !PARALLEL_ESTIMATORS.includes(spec.name)) {
     throw new ArgumentError(
       'workers',
@@ -196,12 +263,17 @@ export function checkTrainConfig(config: TrainConfig): void {
   if (config.binarization !== 'static' && config.binarization !== 'dynamic') {
     throw new ArgumentError('binarization', `must be 'static' or 'dynamic', got ${config.binarization}`);
   }
-  const shape = {
-    latentVariables: config.latentVariables,
-    categories: config.categories,
-    inputSize: 784,
-    hiddenUnits: config.hiddenUnits,
-  };
+  const latent = config.latent ?? 'categorical';
+  if (!LATENT_KINDS.includes(latent)) {
+    throw new ArgumentError('latent', `must be one of ${LATENT_KINDS.join(', ')}, got ${latent}`);
+  }
+  if (latent === 'bernoulli' && config.categories !== 2) {
+    throw new ArgumentError(
+      'categories',
+      `applies to --latent categorical only (a bit has 2 categories), got ${config.categories} with --latent bernoulli`,
+    );
+  }
+  const shape = vaeShapeOf(config);
   checkVaeShape(shape);
   checkWorkersFitShape(config.workers ?? 1, shape);
   checkSchedule(config.schedule ?? DEFAULT_SCHEDULE);

@@ -1,7 +1,8 @@
 import * as tfl from '@tensorflow/tfjs-layers';
+import { GumbelSigmoid } from '../layers/gumbelSigmoidLayer.js';
 import { GumbelSoftmax } from '../layers/gumbelSoftmaxLayer.js';
 import { tf } from '../tf.js';
-import { CategoricalVae, type VaeShape } from './model.js';
+import { CategoricalVae, latentKindOf, type VaeShape } from './model.js';
 import { decodeVae, parseModelJson, SavedModelError, weightsFileOf } from './modelFormat.js';
 import { checkQuantization, quantizeWeights, type WeightQuantization } from './quantize.js';
 
@@ -33,7 +34,10 @@ export interface EncodedVae {
  * training, the one-hot argmax when predicting), `latent_code` (flatten), `decoder_hidden_1`,
  * `decoder_hidden_2` (dense, ReLU), `decoder_logits` (dense, 784 Bernoulli logits; apply a sigmoid
  * for pixel probabilities). Dense kernels are [inputs, units] as in Keras, so another framework
- * loads them by these names (PyTorch's `nn.Linear.weight` is the transpose).
+ * loads them by these names (PyTorch's `nn.Linear.weight` is the transpose). A VAE with Bernoulli
+ * latents has `encoder_logits` of N bit logits followed by `gumbel_sigmoid` ({@link GumbelSigmoid}:
+ * a relaxed Bernoulli sample when training, 1[ℓ > 0] when predicting) in place of the three latent
+ * layers, which is how its saved files record the latent kind.
  */
 export function toLayersModel(vae: CategoricalVae, temperature = 1): tfl.LayersModel {
   const { latentVariables, categories, inputSize } = vae.shape;
@@ -47,12 +51,18 @@ export function toLayersModel(vae: CategoricalVae, temperature = 1): tfl.LayersM
     });
   };
   const half = vae.layers.length / 2;
+  const latentLayers =
+    latentKindOf(vae.shape) === 'bernoulli'
+      ? [new GumbelSigmoid({ name: 'gumbel_sigmoid', temperature })]
+      : [
+          tfl.layers.reshape({ name: 'latent_logits', targetShape: [latentVariables, categories] }),
+          new GumbelSoftmax({ name: 'gumbel_softmax', temperature }),
+          tfl.layers.flatten({ name: 'latent_code' }),
+        ];
   const model = tfl.sequential({
     layers: [
       ...vae.layers.slice(0, half).map((_, i) => denseLayer(i, i === 0 ? [inputSize] : undefined)),
-      tfl.layers.reshape({ name: 'latent_logits', targetShape: [latentVariables, categories] }),
-      new GumbelSoftmax({ name: 'gumbel_softmax', temperature }),
-      tfl.layers.flatten({ name: 'latent_code' }),
+      ...latentLayers,
       ...vae.layers.slice(half).map((_, i) => denseLayer(half + i)),
     ],
   });
@@ -108,13 +118,17 @@ export async function encodeVae(
  * weights are read asynchronously, so a GPU backend does not stall the page reading them back.
  */
 export async function vaeFromLayersModel(model: tfl.LayersModel): Promise<CategoricalVae> {
-  const reshape = model.getLayer('latent_logits').getConfig() as { targetShape: number[] };
+  const bernoulli = model.layers.some((layer) => layer.name === 'gumbel_sigmoid');
+  const [latentVariables, categories] = bernoulli
+    ? [(model.getLayer('encoder_logits').getConfig() as { units: number }).units, 2]
+    : (model.getLayer('latent_logits').getConfig() as { targetShape: number[] }).targetShape;
   const dense = model.layers.filter((layer) => layer.name.startsWith('encoder_hidden_'));
   const shape: VaeShape = {
-    latentVariables: reshape.targetShape[0],
-    categories: reshape.targetShape[1],
+    latentVariables,
+    categories,
     inputSize: model.inputs[0].shape[1] as number,
     hiddenUnits: dense.map((layer) => (layer.getConfig() as { units: number }).units),
+    ...(bernoulli ? { latent: 'bernoulli' as const } : {}),
   };
   const weights = await Promise.all(
     model.getWeights().map((weight) => weight.data() as Promise<Float32Array>),

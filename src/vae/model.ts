@@ -6,12 +6,23 @@ import type { Tensor } from '../tf.js';
 import { tf } from '../tf.js';
 import { ArgumentError } from '../validate.js';
 
-/** Shape of the categorical VAE (Jang et al. 2017). */
+/**
+ * The latent variables of a VAE: 'categorical' (Jang et al. 2017: N one-hot variables of K classes)
+ * or 'bernoulli' (N bits, the setting of ARM and DisARM; prior Bernoulli(½) per bit).
+ */
+export type LatentKind = 'categorical' | 'bernoulli';
+
+/** The latent kinds by name, as the CLI spells them. */
+export const LATENT_KINDS: readonly LatentKind[] = ['categorical', 'bernoulli'];
+
+/** Shape of the VAE: categorical (Jang et al. 2017) or with binary latents. */
 export interface VaeShape {
-  /** N, the number of categorical latent variables (default 20). */
+  /** N, the number of latent variables (default 20). */
   latentVariables: number;
-  /** K, the number of classes of each (default 10). */
+  /** K, the number of classes of each (default 10); 2 for Bernoulli latents. */
   categories: number;
+  /** The kind of latent (default 'categorical'; absent in models saved before Bernoulli latents). */
+  latent?: LatentKind;
   /** Pixels per image (default 784 = 28×28). */
   inputSize: number;
   /** Hidden widths of the encoder (default [512, 256]); the decoder mirrors them. */
@@ -34,7 +45,19 @@ export interface DenseLayer {
   activation: Activation;
 }
 
-/** Checks N ≥ 1, K ≥ 2 and positive integer widths. */
+/** The shape's latent kind ('categorical' where it names none). */
+export function latentKindOf(shape: VaeShape): LatentKind {
+  return shape.latent ?? 'categorical';
+}
+
+/** Width of the latent layer: N·K logits for categorical latents, N for bits. */
+export function latentWidth(shape: VaeShape): number {
+  return latentKindOf(shape) === 'bernoulli'
+    ? shape.latentVariables
+    : shape.latentVariables * shape.categories;
+}
+
+/** Checks N ≥ 1, K ≥ 2 (exactly 2 for Bernoulli latents), the latent kind and positive integer widths. */
 export function checkVaeShape(shape: VaeShape): void {
   const integerAtLeast = (value: number, minimum: number, name: string) => {
     if (!Number.isInteger(value) || value < minimum) {
@@ -45,13 +68,19 @@ export function checkVaeShape(shape: VaeShape): void {
   integerAtLeast(shape.categories, 2, 'categories (K)');
   integerAtLeast(shape.inputSize, 1, 'inputSize');
   for (const units of shape.hiddenUnits) integerAtLeast(units, 1, 'hiddenUnits');
+  if (!LATENT_KINDS.includes(latentKindOf(shape))) {
+    throw new ArgumentError('latent', `must be one of ${LATENT_KINDS.join(', ')}, got ${shape.latent}`);
+  }
+  if (latentKindOf(shape) === 'bernoulli' && shape.categories !== 2) {
+    throw new ArgumentError('categories (K)', `must be 2 with Bernoulli latents, got ${shape.categories}`);
+  }
 }
 
 /** The layer names and sizes, encoder then decoder; the saved model uses the same names. */
 export function layerPlan(
   shape: VaeShape,
 ): { name: string; inputs: number; units: number; activation: Activation }[] {
-  const latent = shape.latentVariables * shape.categories;
+  const latent = latentWidth(shape);
   const encoderSizes = [shape.inputSize, ...shape.hiddenUnits, latent];
   const decoderSizes = [latent, ...[...shape.hiddenUnits].reverse(), shape.inputSize];
   const plan = (prefix: string, sizes: number[]) =>
@@ -77,10 +106,37 @@ function checkWeights(values: Float32Array[], plan: ReturnType<typeof layerPlan>
   });
 }
 
+/** The encoder's last layer [batch, latentWidth] as categorical logits [batch, N, K]: (ℓ, 0) per bit. */
+export function latentLogitsOf(flat: Tensor, shape: VaeShape): Tensor {
+  return tf.tidy(() =>
+    latentKindOf(shape) === 'bernoulli'
+      ? tf.stack([flat, tf.zerosLike(flat)], -1)
+      : tf.reshape(flat, [-1, shape.latentVariables, shape.categories]),
+  );
+}
+
+/** Codes [batch, N, K] (or flattened) as the decoder's input: flattened, or the first category per bit. */
+export function decoderInputOf(codes: Tensor, shape: VaeShape): Tensor {
+  return tf.tidy(() => {
+    const categorical = tf.reshape(codes, [-1, shape.latentVariables, shape.categories]);
+    if (latentKindOf(shape) === 'categorical') {
+      return tf.reshape(categorical, [-1, shape.latentVariables * shape.categories]);
+    }
+    return tf.squeeze(tf.slice(categorical, [0, 0, 0], [-1, -1, 1]), [2]);
+  });
+}
+
 /**
  * A categorical VAE: the encoder maps an image to N×K logits of q(z|x); the decoder maps a
  * (relaxed or one-hot) code of N×K to 784 Bernoulli logits of p(x|z). Weights are Glorot-uniform
  * from the library's seeded generator, biases 0, so the same seed gives the same initial model.
+ *
+ * With `shape.latent` 'bernoulli' the latents are N bits: the encoder's last layer gives one logit
+ * ℓ per bit (q(bᵢ = 1|x) = σ(ℓᵢ)) and the decoder reads the N-bit code. `encode` and `decode` still
+ * speak the categorical form with K = 2 — logits (ℓ, 0) per bit, since Bernoulli(σ(ℓ)) =
+ * Categorical(softmax(ℓ, 0)), and codes whose first category is the bit — so every objective,
+ * estimator and evaluation of the categorical model applies to bits unchanged and exactly (the KL to
+ * the uniform categorical is the KL to Bernoulli(½); the one-hot log-probabilities are log σ(±ℓ)).
  */
 export class CategoricalVae {
   readonly shape: VaeShape;
@@ -117,25 +173,39 @@ export class CategoricalVae {
     return this.layers.flatMap((layer) => [layer.kernel, layer.bias]);
   }
 
-  /** Logits of q(z|x): [batch, N, K] for images [batch, inputSize]. No gradient flows back to the images. */
+  /**
+   * Logits of q(z|x): [batch, N, K] for images [batch, inputSize] ((ℓ, 0) per bit for Bernoulli
+   * latents). No gradient flows back to the images.
+   */
   encode(images: Tensor): Tensor {
+    return tf.tidy(() => latentLogitsOf(this.encoderLogits(images), this.shape));
+  }
+
+  /** The encoder's raw last layer: [batch, N·K] categorical logits, or [batch, N] bit logits. */
+  encoderLogits(images: Tensor): Tensor {
     return tf.tidy(() => {
       const encoder = this.layers.slice(0, this.layers.length / 2);
       // The images need no gradient, so the first layer skips computing one.
-      const flat = encoder.reduce(
+      return encoder.reduce(
         (h, layer, i) => dense(h, layer.kernel, layer.bias, layer.activation, i > 0),
         images,
       );
-      return tf.reshape(flat, [-1, this.shape.latentVariables, this.shape.categories]);
     });
   }
 
-  /** Bernoulli logits of p(x|z): [batch, inputSize] for codes [batch, N, K] (or flattened). */
+  /**
+   * Bernoulli logits of p(x|z): [batch, inputSize] for codes [batch, N, K] (or flattened). With
+   * Bernoulli latents the decoder reads each variable's first category, the bit.
+   */
   decode(codes: Tensor): Tensor {
+    return tf.tidy(() => this.decodeFlat(decoderInputOf(codes, this.shape)));
+  }
+
+  /** Bernoulli logits of p(x|z) from the decoder's own input: [batch, N·K], or [batch, N] bits. */
+  decodeFlat(code: Tensor): Tensor {
     return tf.tidy(() => {
       const decoder = this.layers.slice(this.layers.length / 2);
-      const flat = tf.reshape(codes, [-1, this.shape.latentVariables * this.shape.categories]);
-      return decoder.reduce((h, layer) => dense(h, layer.kernel, layer.bias, layer.activation), flat);
+      return decoder.reduce((h, layer) => dense(h, layer.kernel, layer.bias, layer.activation), code);
     });
   }
 

@@ -43,7 +43,7 @@ export class SavedModelError extends Error {
   }
 }
 
-/** A decoded saved model: the VAE and the temperature stored in its `gumbel_softmax` layer. */
+/** A decoded saved model: the VAE and the temperature stored in its `gumbel_softmax` (or `gumbel_sigmoid`) layer. */
 export interface DecodedVae {
   vae: CategoricalVae;
   temperature: number;
@@ -107,9 +107,12 @@ function readTopology(modelJson: unknown, source: string): { shape: VaeShape; te
     if (!layer) throw fail(`no layer named ${name}`);
     return layer.config as Json;
   };
+  const bernoulli = named('gumbel_sigmoid') !== undefined;
   const inputShape = configOf('encoder_hidden_1').batch_input_shape;
-  const targetShape = configOf('latent_logits').target_shape;
-  const temperature = configOf('gumbel_softmax').temperature;
+  const targetShape = bernoulli
+    ? [configOf('encoder_logits').units, 2]
+    : configOf('latent_logits').target_shape;
+  const temperature = configOf(bernoulli ? 'gumbel_sigmoid' : 'gumbel_softmax').temperature;
   const hiddenUnits: unknown[] = [];
   while (named(`encoder_hidden_${hiddenUnits.length + 1}`)) {
     hiddenUnits.push(configOf(`encoder_hidden_${hiddenUnits.length + 1}`).units);
@@ -121,9 +124,10 @@ function readTopology(modelJson: unknown, source: string): { shape: VaeShape; te
     throw fail('layer sizes must be integers >= 1');
   }
   if (typeof temperature !== 'number' || !Number.isFinite(temperature) || temperature <= 0) {
-    throw fail('the gumbel_softmax temperature must be a finite number > 0');
+    throw fail('the gumbel_softmax (or gumbel_sigmoid) temperature must be a finite number > 0');
   }
   const shape = { inputSize, latentVariables, categories, hiddenUnits } as VaeShape;
+  if (bernoulli) shape.latent = 'bernoulli';
   try {
     checkVaeShape(shape);
   } catch (error) {
@@ -132,11 +136,16 @@ function readTopology(modelJson: unknown, source: string): { shape: VaeShape; te
   }
   const plan = layerPlan(shape);
   const half = plan.length / 2;
-  const expected = [
+  const latentLayers: { name: string; className: string }[] = bernoulli
+    ? [{ name: 'gumbel_sigmoid', className: 'GumbelSigmoid' }]
+    : [
+        { name: 'latent_logits', className: 'Reshape' },
+        { name: 'gumbel_softmax', className: 'GumbelSoftmax' },
+        { name: 'latent_code', className: 'Flatten' },
+      ];
+  const expected: ({ name: string; className: string } & Partial<(typeof plan)[number]>)[] = [
     ...plan.slice(0, half).map((layer) => ({ ...layer, className: 'Dense' })),
-    { name: 'latent_logits', className: 'Reshape' },
-    { name: 'gumbel_softmax', className: 'GumbelSoftmax' },
-    { name: 'latent_code', className: 'Flatten' },
+    ...latentLayers,
     ...plan.slice(half).map((layer) => ({ ...layer, className: 'Dense' })),
   ];
   if (layers.length !== expected.length) throw fail(`${layers.length} layers, expected ${expected.length}`);

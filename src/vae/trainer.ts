@@ -3,6 +3,7 @@ import { dynamicBinarize, staticBinarizeSplits } from '../data/binarize.js';
 import { sliceExamples } from '../data/dataset.js';
 import { loadDataset } from '../data/load.js';
 import { type ConfiguredEstimator, createEstimator } from '../estimators/registry.js';
+import type { RelaxControlVariateState } from '../estimators/relaxControlVariate.js';
 import { Adam } from '../nn/adam.js';
 import { RandomGenerator } from '../random/generator.js';
 import type { CheckpointContents, NamedArray } from '../runs/checkpointFormat.js';
@@ -10,7 +11,7 @@ import { RunFolder, type StepMetrics } from '../runs/runFolder.js';
 import { temperatureAt } from '../schedules/temperature.js';
 import { tf } from '../tf.js';
 import { ArgumentError } from '../validate.js';
-import { checkTrainConfig, estimatorSpecOf, type TrainConfig } from './config.js';
+import { checkTrainConfig, estimatorSpecOf, type TrainConfig, vaeShapeOf } from './config.js';
 import { discreteNegativeElbo } from './evaluate.js';
 import { CategoricalVae } from './model.js';
 import { negativeElbo } from './objective.js';
@@ -26,6 +27,11 @@ export interface TrainerState {
   trainingSeconds: number;
   /** The score function's moving-average baseline after `step` steps, where the run uses one. */
   baselineValue?: number;
+  /**
+   * The tuned control variate of 'rebar-tuned' and 'relax' after `step` steps (η, τ, the network and
+   * their Adam state), where the run uses one and has made it.
+   */
+  controlVariate?: RelaxControlVariateState;
 }
 
 /** The binarized images of a run. */
@@ -74,9 +80,10 @@ export type ResumableSetting = (typeof RESUMABLE_SETTINGS)[number];
 const VALIDATION_SEED = 7;
 
 /**
- * Trains a categorical VAE step by step with checkpoints. Each step's batch, temperature and noise
- * are pure functions of (seed, step), and the checkpoint holds the parameters and Adam's full state,
- * so a run resumed from a checkpoint ends with exactly the parameters of an uninterrupted run.
+ * Trains a VAE (categorical or Bernoulli latents) step by step with checkpoints. Each step's batch,
+ * temperature and noise are pure functions of (seed, step), and the checkpoint holds the parameters,
+ * Adam's full state and the estimator's own state (a moving-average baseline, a tuned control
+ * variate), so a run resumed from a checkpoint ends with exactly the parameters of an uninterrupted run.
  *
  * With `config.workers` > 1, `run` trains on a {@link ParallelTrainingPool} of worker threads
  * instead (started by `run`, given the trainer's state, and terminated when `run` returns or
@@ -98,18 +105,10 @@ export class VaeTrainer {
     readonly state: TrainerState,
   ) {
     const { config } = state;
-    this.model = new CategoricalVae(
-      {
-        latentVariables: config.latentVariables,
-        categories: config.categories,
-        inputSize: 784,
-        hiddenUnits: config.hiddenUnits,
-      },
-      new RandomGenerator(config.seed).foldIn(0),
-    );
+    this.model = new CategoricalVae(vaeShapeOf(config), new RandomGenerator(config.seed).foldIn(0));
     this.adam = new Adam(this.model.parameters(), { learningRate: config.learningRate });
     this.noiseRoot = new RandomGenerator(config.seed).foldIn(1);
-    this.estimator = createEstimator(estimatorSpecOf(config), state.baselineValue);
+    this.estimator = createEstimator(estimatorSpecOf(config), state.baselineValue, state.controlVariate);
   }
 
   /**
@@ -170,6 +169,18 @@ export class VaeTrainer {
   /** The run's gradient estimator and its parameters, e.g. 'gumbel-rao k=10'. */
   get estimatorLabel(): string {
     return this.estimator.label;
+  }
+
+  /**
+   * A copy of the run's estimator in its current state (the same spec, baseline value and tuned
+   * control variate), for measurements that must not move the run's own.
+   */
+  estimatorSnapshot(): ConfiguredEstimator {
+    return createEstimator(
+      this.estimator.spec,
+      this.estimator.baseline?.value,
+      this.estimator.controlVariate?.state(),
+    );
   }
 
   /** τ at the current step. */
@@ -355,6 +366,8 @@ export class VaeTrainer {
   private checkpoint(): void {
     this.folder.appendMetrics(this.pendingMetrics);
     this.pendingMetrics = [];
+    const controlVariate = this.estimator.controlVariate?.state();
+    if (controlVariate) this.state.controlVariate = controlVariate;
     this.folder.writeCheckpoint<TrainerState>('checkpoint', {
       state: { ...this.state, config: this.state.config },
       arrays: [

@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ArgumentError, estimators, tf } from '../../src/index.js';
 import {
   checkTrainConfig,
@@ -12,16 +9,9 @@ import {
 import { CategoricalVae } from '../../src/vae/model.js';
 import { negativeElbo } from '../../src/vae/objective.js';
 import { prepareRunData, VaeTrainer } from '../../src/vae/trainer.js';
+import { temporaryFolders } from '../helpers/folders.js';
 
-const folders: string[] = [];
-function freshFolder(): string {
-  const folder = mkdtempSync(join(tmpdir(), 'gumbel-estimator-train-'));
-  folders.push(folder);
-  return folder;
-}
-afterAll(() => {
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-});
+const freshFolder = temporaryFolders('gumbel-estimator-train-');
 
 const SMALL: TrainConfig = {
   ...DEFAULT_TRAIN_CONFIG,
@@ -61,8 +51,16 @@ describe('the VAE trainer with an estimator', () => {
       'min-temperature',
       />= 1 with --estimator reinmax.*got 0\.5/,
     );
-    expectError({ ...SMALL, estimator: 'relax' }, 'estimator', /one the VAE trainer supports.*got relax/);
-    expectError({ ...SMALL, estimator: 'disarm' }, 'estimator', /got disarm/);
+    expectError(
+      { ...SMALL, estimator: 'unordered-set' },
+      'estimator',
+      /one the VAE trainer supports.*got unordered-set \(it needs one loss per categorical/,
+    );
+    expectError(
+      { ...SMALL, estimator: 'disarm' },
+      'estimator',
+      /disarm needs binary latents: use --latent bernoulli/,
+    );
     expectError(
       { ...SMALL, estimator: 'reinmax', schedule: { kind: 'constant', initial: 0.8 } },
       'temperature',

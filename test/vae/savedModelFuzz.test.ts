@@ -16,17 +16,29 @@ const CASES = 5_000;
 const STRUCTURE_CASES = 3_000;
 const WEIGHT_CASES = 2_000;
 
-const shape: VaeShape = { latentVariables: 2, categories: 3, inputSize: 6, hiddenUnits: [4] };
+/** The models fuzzed: a categorical one, and one with Bernoulli latents (its own latent layer). */
+const SHAPES: Record<'categorical' | 'bernoulli', VaeShape> = {
+  categorical: { latentVariables: 2, categories: 3, inputSize: 6, hiddenUnits: [4] },
+  bernoulli: { latentVariables: 3, categories: 2, inputSize: 6, hiddenUnits: [4], latent: 'bernoulli' },
+};
+type Kind = keyof typeof SHAPES;
 const QUANTIZATIONS: WeightQuantization[] = ['float32', 'float16', 'uint8'];
-const saved = new Map<WeightQuantization, { modelJson: object; weights: Uint8Array }>();
+const saved = new Map<string, { modelJson: object; weights: Uint8Array }>();
+const savedOf = (kind: Kind, quantization: WeightQuantization) =>
+  saved.get(`${kind} ${quantization}`) as { modelJson: object; weights: Uint8Array };
 
 beforeAll(async () => {
-  const vae = new CategoricalVae(shape, 3);
-  for (const quantization of QUANTIZATIONS) {
-    const { modelJson, weightData } = await encodeVae(vae, 'weights.bin', { quantization, temperature: 0.5 });
-    saved.set(quantization, { modelJson, weights: new Uint8Array(weightData) });
+  for (const kind of Object.keys(SHAPES) as Kind[]) {
+    const vae = new CategoricalVae(SHAPES[kind], 3);
+    for (const quantization of QUANTIZATIONS) {
+      const { modelJson, weightData } = await encodeVae(vae, 'weights.bin', {
+        quantization,
+        temperature: 0.5,
+      });
+      saved.set(`${kind} ${quantization}`, { modelJson, weights: new Uint8Array(weightData) });
+    }
+    vae.dispose();
   }
-  vae.dispose();
 });
 
 const image = tf.tensor2d([[0, 0.2, 1, 0.7, 0.4, 1]]);
@@ -36,7 +48,7 @@ const allFinite = (tensor: tf.Tensor) => tensor.dataSync().every(Number.isFinite
  * What loading any files may do: throw SavedModelError, or give a VAE of a valid shape whose
  * weights are finite and whose forward pass on an image in [0, 1] is finite, leaking no tensors.
  */
-function loadOrReject(text: string, weights: Uint8Array, original?: { weights: Uint8Array }): void {
+function loadOrReject(text: string, weights: Uint8Array, original?: { shape: VaeShape }): void {
   const tensorsBefore = tf.memory().numTensors;
   const limit = 4 * (text.length + weights.length) + 4096;
   let vae: CategoricalVae | undefined;
@@ -61,7 +73,7 @@ function loadOrReject(text: string, weights: Uint8Array, original?: { weights: U
       return allFinite(logits) && allFinite(model.decode(tf.softmax(logits)));
     });
     expect(finite).toBe(true);
-    if (original) expect(vae.shape).toEqual(shape);
+    if (original) expect(vae.shape).toEqual(original.shape);
     vae.dispose();
   }
   expect(tf.memory().numTensors).toBe(tensorsBefore);
@@ -69,17 +81,23 @@ function loadOrReject(text: string, weights: Uint8Array, original?: { weights: U
 
 describe('saved-model loader fuzzed (fast-check, fixed seeds)', () => {
   const quantization = fc.constantFrom(...QUANTIZATIONS);
+  const latent = fc.constantFrom<Kind>('categorical', 'bernoulli');
 
   it(`model.json structure: ${STRUCTURE_CASES} manifests and topologies with garbage anywhere give SavedModelError or a finite model`, () => {
     fc.assert(
-      fc.property(quantization, fc.array(jsonMutation, { maxLength: 3 }), (kind, mutations) => {
-        const { modelJson, weights } = saved.get(kind) as { modelJson: object; weights: Uint8Array };
-        loadOrReject(
-          JSON.stringify(mutateJson(modelJson, mutations)),
-          weights,
-          mutations.length ? undefined : { weights },
-        );
-      }),
+      fc.property(
+        latent,
+        quantization,
+        fc.array(jsonMutation, { maxLength: 3 }),
+        (model, kind, mutations) => {
+          const { modelJson, weights } = savedOf(model, kind);
+          loadOrReject(
+            JSON.stringify(mutateJson(modelJson, mutations)),
+            weights,
+            mutations.length ? undefined : { shape: SHAPES[model] },
+          );
+        },
+      ),
       { numRuns: STRUCTURE_CASES, seed: 13_024 },
     );
   });
@@ -87,11 +105,12 @@ describe('saved-model loader fuzzed (fast-check, fixed seeds)', () => {
   it(`bytes: ${CASES} model.json texts and weights files truncated, bit-flipped, cut or padded give SavedModelError or a finite model`, () => {
     fc.assert(
       fc.property(
+        latent,
         quantization,
         fc.array(byteMutation, { maxLength: 2 }),
         fc.array(byteMutation, { maxLength: 3 }),
-        (kind, textMutations, weightMutations) => {
-          const { modelJson, weights } = saved.get(kind) as { modelJson: object; weights: Uint8Array };
+        (model, kind, textMutations, weightMutations) => {
+          const { modelJson, weights } = savedOf(model, kind);
           const text = new TextDecoder().decode(
             mutateBytes(new TextEncoder().encode(JSON.stringify(modelJson)), textMutations),
           );
@@ -109,7 +128,7 @@ describe('saved-model loader fuzzed (fast-check, fixed seeds)', () => {
         fc.nat(),
         fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 3e38, -1e30),
         (kind, index, value) => {
-          const { modelJson, weights } = saved.get(kind) as { modelJson: object; weights: Uint8Array };
+          const { modelJson, weights } = savedOf('categorical', kind);
           const bytes = new Uint8Array(weights);
           const view = new DataView(bytes.buffer);
           if (kind === 'float32') view.setFloat32(4 * (index % (bytes.length / 4)), value, true);
@@ -131,7 +150,7 @@ describe('saved-model loader fuzzed (fast-check, fixed seeds)', () => {
   });
 
   it('a topology declaring a 10^9-unit layer is rejected before anything of that size is allocated', () => {
-    const { modelJson, weights } = saved.get('float32') as { modelJson: object; weights: Uint8Array };
+    const { modelJson, weights } = savedOf('categorical', 'float32');
     const huge = mutateJson(modelJson, []) as {
       modelTopology: { config: { layers: { config: { units?: number } }[] } };
     };
@@ -140,7 +159,7 @@ describe('saved-model loader fuzzed (fast-check, fixed seeds)', () => {
   });
 
   it('a weights path that leaves the folder is refused', () => {
-    const { modelJson, weights } = saved.get('float32') as { modelJson: object; weights: Uint8Array };
+    const { modelJson, weights } = savedOf('categorical', 'float32');
     const escaping = mutateJson(modelJson, []) as { weightsManifest: { paths: string[] }[] };
     escaping.weightsManifest[0].paths = ['../../etc/passwd'];
     expect(() => decodeVae(escaping, weights)).toThrow(/must be a plain file name/);

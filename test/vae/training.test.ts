@@ -1,21 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tf } from '../../src/index.js';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../../src/vae/config.js';
 import { discreteNegativeElbo, importanceWeightedNll } from '../../src/vae/evaluate.js';
 import { prepareRunData, VaeTrainer } from '../../src/vae/trainer.js';
+import { temporaryFolders } from '../helpers/folders.js';
 
-const folders: string[] = [];
-function freshFolder(): string {
-  const folder = mkdtempSync(join(tmpdir(), 'gumbel-train-'));
-  folders.push(folder);
-  return folder;
-}
-afterAll(() => {
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-});
+const freshFolder = temporaryFolders('gumbel-train-');
 
 /** A small, fast configuration: 600 training digits, a narrower network, 5×4 latents. */
 const SMALL: TrainConfig = {
