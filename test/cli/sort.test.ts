@@ -14,12 +14,12 @@ describe('gumbel sort', () => {
     const result = gumbel('sort', '--out', out, '--n', '3,6', '--steps', '5', '--test-sequences', '20');
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(
-      /\| N \| steps \| lr \| training s \| prop\. wrong \| prop\. any wrong \| Kendall τ \|/,
+      /\| N \| steps \| Sinkhorn iterations \| lr \| training s \| prop\. wrong \| prop\. any wrong \| Kendall τ \| test sequences \|/,
     );
     expect(result.stdout).toMatch(
-      /\| 6 \| 5 \| 0\.1 \| \d+ \| \d\.\d{3} \| \d\.\d{3} \| -?\d\.\d{3} \| 20 \|/,
+      /\| 6 \| 5 \| 50 \| 0\.1→0\.001 \| \d+ \| \d\.\d{4} \| \d\.\d{4} \| -?\d\.\d{4} \| 20 \|/,
     );
-    expect(readFileSync(join(out, 'table.md'), 'utf8')).toMatch(/\| 3 \| 5 \| 0\.1 \|/);
+    expect(readFileSync(join(out, 'table.md'), 'utf8')).toMatch(/\| 3 \| 5 \| 50 \| 0\.1→0\.001 \|/);
     for (const n of [3, 6]) {
       const folder = join(out, `n${n}`);
       const summary = JSON.parse(readFileSync(join(folder, 'sort.json'), 'utf8'));
