@@ -1,8 +1,9 @@
 /**
- * Screenshots of the lecture's sections into docs/ (page-<section>.png), and the times a reader
- * feels: when the first section is drawn, and how long each new figure takes to redraw after its
- * control moves (with the longest main-thread task meanwhile). Builds the page like the browser
- * tests do and drives Debian's Chromium. Run: node --import tsx web/scripts/screenshotLecture.ts
+ * Screenshots of the lecture's sections into docs/ (page-<section>.png; the lab and the evaluation
+ * after a run with their default settings), and the times a reader feels: when the first section is
+ * drawn, how long each figure takes to redraw after its control moves (with the longest main-thread
+ * task meanwhile), and how long the lab and the evaluation take in their worker. Builds the page like
+ * the browser tests do and drives Debian's Chromium on WebAssembly. Run: npm run web:screenshots
  */
 import type { Page } from 'playwright-core';
 import { launchChromium, waitUntilIdle } from '../../test/web/browser.js';
@@ -79,6 +80,15 @@ try {
   console.log(
     `long tasks during the redraws: ${longTasks.length}, longest ${Math.max(0, ...longTasks).toFixed(0)} ms`,
   );
+  for (const id of ['lab', 'evaluation']) {
+    await page.click(`#${id}-run`);
+    await page.waitForFunction((id) => document.getElementById(id)?.dataset.state === 'done', id, {
+      timeout: 600_000,
+    });
+    console.log(`${id}: ${await page.textContent(`#${id}-status`)}`);
+    await page.locator(`#${id}`).screenshot({ path: `docs/page-${id}.png` });
+    console.log(`docs/page-${id}.png`);
+  }
 } finally {
   await browser.close();
   await site.close();
