@@ -45,20 +45,9 @@ export const ESTIMATOR_NAMES = [
  * unordered-set estimator, needing one loss per categorical, and multi-sample DisARM, which needs a
  * samples axis the VAE's loss does not have, are not among them.
  */
-export const TRAINABLE_ESTIMATOR_NAMES = [
-  'straight-through',
-  'straight-through-gumbel',
-  'gumbel-softmax',
-  'gumbel-rao',
-  'reinmax',
-  'score-function',
-  'rebar',
-  'rebar-tuned',
-  'relax',
-  'disarm',
-  'gapped-straight-through',
-  'zgr',
-] as const satisfies readonly (typeof ESTIMATOR_NAMES)[number][];
+export const TRAINABLE_ESTIMATOR_NAMES: readonly (typeof ESTIMATOR_NAMES)[number][] = ESTIMATOR_NAMES.filter(
+  (name) => name !== 'unordered-set' && name !== 'multi-sample-disarm',
+);
 
 /** What an estimator needs of a problem: DisARM two categories, the unordered-set estimator one loss per categorical. */
 export type EstimatorNeeds = 'any' | 'two-categories' | 'loss-per-categorical';

@@ -194,7 +194,7 @@ function checkEstimatorAgainstLatent(config: TrainConfig, spec: EstimatorSpec): 
       `${spec.name} does not work with --latent bernoulli (binary latents); use --latent categorical, or one of ${BERNOULLI_ESTIMATORS.join(', ')}`,
     );
   }
-  if (!(TRAINABLE_ESTIMATOR_NAMES as readonly string[]).includes(spec.name)) {
+  if (!TRAINABLE_ESTIMATOR_NAMES.includes(spec.name)) {
     const why =
       spec.name === 'unordered-set'
         ? ' (it needs one loss per categorical variable; the VAE sums its loss over all N)'
