@@ -46,6 +46,8 @@ export type { GumbelSigmoidLayerArgs } from './layers/gumbelSigmoidLayer.js';
 export { GumbelSigmoid } from './layers/gumbelSigmoidLayer.js';
 export type { GumbelSoftmaxLayerArgs } from './layers/gumbelSoftmaxLayer.js';
 export { GumbelSoftmax } from './layers/gumbelSoftmaxLayer.js';
+export type { RelaxedSampleLayerArgs } from './layers/relaxedSampleLayer.js';
+export { RelaxedSampleLayer } from './layers/relaxedSampleLayer.js';
 export { lgamma, lgammaTensor } from './math/lgamma.js';
 export { softplus } from './math/softplus.js';
 export type { AdamOptions } from './nn/adam.js';

@@ -1,20 +1,14 @@
-import * as tfl from '@tensorflow/tfjs-layers';
 import { oneHotAlong } from '../ops/axis.js';
 import { gumbelSoftmax } from '../ops/gumbelSoftmax.js';
 import type { Tensor } from '../tf.js';
 import { tf } from '../tf.js';
-import { checkPositiveNumber, normalizeAxis } from '../validate.js';
+import { normalizeAxis } from '../validate.js';
+import { RelaxedSampleLayer, type RelaxedSampleLayerArgs } from './relaxedSampleLayer.js';
 
 /** Configuration of the {@link GumbelSoftmax} layer (also what it serializes). */
-export interface GumbelSoftmaxLayerArgs {
-  /** τ > 0 (default 1); change it between steps with `layer.temperature = …`. */
-  temperature?: number;
-  /** Straight-through one-hot samples while training (default false: soft samples). */
-  hard?: boolean;
+export interface GumbelSoftmaxLayerArgs extends RelaxedSampleLayerArgs {
   /** Axis of categories (default −1). */
   axis?: number;
-  name?: string;
-  trainable?: boolean;
 }
 
 /**
@@ -23,52 +17,31 @@ export interface GumbelSoftmaxLayerArgs {
  * that contains it saves and loads with `model.save` / `tf.loadLayersModel` once this library is
  * imported (importing registers the class as 'GumbelSoftmax').
  */
-export class GumbelSoftmax extends tfl.layers.Layer {
+export class GumbelSoftmax extends RelaxedSampleLayer {
   /** @internal */
   static className = 'GumbelSoftmax';
-  private currentTemperature: number;
-  readonly hard: boolean;
   readonly axis: number;
 
   constructor(args: GumbelSoftmaxLayerArgs = {}) {
-    super({ name: args.name, trainable: args.trainable });
-    const temperature = args.temperature ?? 1;
-    checkPositiveNumber(temperature, 'temperature');
-    this.currentTemperature = temperature;
-    this.hard = args.hard ?? false;
+    super(args);
     this.axis = args.axis ?? -1;
   }
 
-  /** The temperature used by the next training call. */
-  get temperature(): number {
-    return this.currentTemperature;
-  }
-
-  set temperature(value: number) {
-    checkPositiveNumber(value, 'temperature');
-    this.currentTemperature = value;
+  /** @internal */
+  protected override sample(logits: Tensor): Tensor {
+    const axis = normalizeAxis(this.axis, logits.rank);
+    return gumbelSoftmax(logits, { temperature: this.temperature, hard: this.hard, axis });
   }
 
   /** @internal */
-  override call(inputs: Tensor | Tensor[], kwargs: { training?: boolean }): Tensor {
-    return tf.tidy(() => {
-      const logits = Array.isArray(inputs) ? inputs[0] : inputs;
-      const axis = normalizeAxis(this.axis, logits.rank);
-      if (kwargs.training) {
-        return gumbelSoftmax(logits, { temperature: this.currentTemperature, hard: this.hard, axis });
-      }
-      return oneHotAlong(tf.argMax(logits, axis), logits.shape[axis], axis);
-    });
-  }
-
-  /** @internal */
-  override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape | tfl.Shape[] {
-    return inputShape;
+  protected override mode(logits: Tensor): Tensor {
+    const axis = normalizeAxis(this.axis, logits.rank);
+    return oneHotAlong(tf.argMax(logits, axis), logits.shape[axis], axis);
   }
 
   /** @internal */
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), temperature: this.currentTemperature, hard: this.hard, axis: this.axis };
+    return { ...super.getConfig(), axis: this.axis };
   }
 }
 
