@@ -1271,4 +1271,98 @@
         (br $ipanels)))
       (local.set $j0 (i32.add (local.get $j0) (i32.const 8)))
       (br $jpanels))))
+
+  ;; ==== Dense layer: bias + activation, and the ReLU mask with the bias gradient (helper step-rest) ====
+  ;; The dense layer y = act(x·W + b) (src/kernels/denseKernels.ts) runs its products on the packed
+  ;; matMul above and the elementwise rest in these two passes, four columns at a time (the tail of
+  ;; a row one by one, in lane 0).
+
+  ;; out[r, c] = act(linear[r, c] + bias[c]) with act = max(·, 0) when relu ≠ 0, else the identity;
+  ;; out may be linear (in place).
+  (func (export "denseBiasActivation")
+    (param $linear i32) (param $bias i32) (param $out i32) (param $rows i32) (param $cols i32) (param $relu i32)
+    (local $r i32) (local $c i32) (local $at i32) (local $v v128) (local $floor v128)
+    ;; −∞ leaves a value unchanged under max: the linear case is the same loop
+    (local.set $floor
+      (select (v128.const f32x4 0 0 0 0) (v128.const f32x4 -inf -inf -inf -inf) (local.get $relu)))
+    (block $rowsDone
+      (loop $nextRow
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $c (i32.const 0))
+        (block $done
+          (loop $next
+            (br_if $done (i32.ge_u (local.get $c) (local.get $cols)))
+            (local.set $at (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2)))
+            (if (i32.le_u (i32.add (local.get $c) (i32.const 4)) (local.get $cols))
+              (then
+                (local.set $v
+                  (f32x4.add (v128.load align=4 (i32.add (local.get $linear) (local.get $at)))
+                    (v128.load align=4 (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2))))))
+                (v128.store align=4 (i32.add (local.get $out) (local.get $at))
+                  (select (f32x4.max (local.get $v) (local.get $floor)) (local.get $v) (local.get $relu)))
+                (local.set $c (i32.add (local.get $c) (i32.const 4))))
+              (else
+                (local.set $v
+                  (f32x4.splat
+                    (f32.add (f32.load (i32.add (local.get $linear) (local.get $at)))
+                      (f32.load (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2)))))))
+                (f32.store (i32.add (local.get $out) (local.get $at))
+                  (f32x4.extract_lane 0
+                    (select (f32x4.max (local.get $v) (local.get $floor)) (local.get $v) (local.get $relu))))
+                (local.set $c (i32.add (local.get $c) (i32.const 1)))))
+            (br $next)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $nextRow))))
+
+  ;; The gradient of act(linear) before the products: dLinear = dy where output > 0 and 0 elsewhere
+  ;; when relu ≠ 0 (written to dLinear), or dy itself when linear (nothing written); and the bias
+  ;; gradient db[c] = Σ_r dLinear[r, c], summed over rows in order in float32 (as tf.sum(·, 0)).
+  (func (export "denseBackward")
+    (param $dy i32) (param $output i32) (param $dLinear i32) (param $db i32)
+    (param $rows i32) (param $cols i32) (param $relu i32)
+    (local $r i32) (local $c i32) (local $at i32) (local $g v128) (local $sumAt i32)
+    (local.set $c (i32.const 0))
+    (block $zeroed
+      (loop $zero
+        (br_if $zeroed (i32.ge_u (local.get $c) (local.get $cols)))
+        (f32.store (i32.add (local.get $db) (i32.shl (local.get $c) (i32.const 2))) (f32.const 0))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $zero)))
+    (block $rowsDone
+      (loop $nextRow
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $c (i32.const 0))
+        (block $done
+          (loop $next
+            (br_if $done (i32.ge_u (local.get $c) (local.get $cols)))
+            (local.set $at (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2)))
+            (local.set $sumAt (i32.add (local.get $db) (i32.shl (local.get $c) (i32.const 2))))
+            (if (i32.le_u (i32.add (local.get $c) (i32.const 4)) (local.get $cols))
+              (then
+                (local.set $g (v128.load align=4 (i32.add (local.get $dy) (local.get $at))))
+                (if (local.get $relu)
+                  (then
+                    (local.set $g
+                      (v128.and (local.get $g)
+                        (f32x4.gt (v128.load align=4 (i32.add (local.get $output) (local.get $at)))
+                          (v128.const f32x4 0 0 0 0))))
+                    (v128.store align=4 (i32.add (local.get $dLinear) (local.get $at)) (local.get $g))))
+                (v128.store align=4 (local.get $sumAt)
+                  (f32x4.add (v128.load align=4 (local.get $sumAt)) (local.get $g)))
+                (local.set $c (i32.add (local.get $c) (i32.const 4))))
+              (else
+                (local.set $g (f32x4.splat (f32.load (i32.add (local.get $dy) (local.get $at)))))
+                (if (local.get $relu)
+                  (then
+                    (local.set $g
+                      (v128.and (local.get $g)
+                        (f32x4.gt (f32x4.splat (f32.load (i32.add (local.get $output) (local.get $at))))
+                          (v128.const f32x4 0 0 0 0))))
+                    (f32.store (i32.add (local.get $dLinear) (local.get $at)) (f32x4.extract_lane 0 (local.get $g)))))
+                (f32.store (local.get $sumAt)
+                  (f32.add (f32.load (local.get $sumAt)) (f32x4.extract_lane 0 (local.get $g))))
+                (local.set $c (i32.add (local.get $c) (i32.const 1)))))
+            (br $next)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $nextRow))))
 )

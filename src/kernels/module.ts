@@ -108,6 +108,23 @@ export interface KernelExports {
     accumulate: number,
     tile: number,
   ): void;
+  denseBiasActivation(
+    linear: number,
+    bias: number,
+    out: number,
+    rows: number,
+    columns: number,
+    relu: number,
+  ): void;
+  denseBackward(
+    dy: number,
+    output: number,
+    dLinear: number,
+    biasGradient: number,
+    rows: number,
+    columns: number,
+    relu: number,
+  ): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;

@@ -1,3 +1,4 @@
+import { fusedDenseActive, fusedDenseOp } from '../kernels/denseKernels.js';
 import type { Tensor } from '../tf.js';
 import { tf } from '../tf.js';
 import { inputGradientOf, inputTimesKernel, kernelGradientOf } from './denseProducts.js';
@@ -8,8 +9,10 @@ export type Activation = 'relu' | 'linear';
 /**
  * A fully connected layer y = activation(x·W + b) with a hand-written gradient.
  *
- * Its three products (x·W forward; xᵀ·dy and dy·Wᵀ backward) are those of `denseProducts.ts`: the
- * packed matMul kernel on cpu and wasm, tf.matMul with explicit transposes elsewhere.
+ * On cpu and wasm (packed matMul active) one fused kernel each way (`kernels/denseKernels.ts`:
+ * the packed products with bias, ReLU, its mask and the bias gradient in single passes, and no
+ * copies of the saved tensors). Elsewhere composed TF.js ops with the products of
+ * `denseProducts.ts` (tf.matMul with explicit transposes).
  *
  * @param input - [batch, inputs]
  * @param kernel - [inputs, units]
@@ -24,6 +27,7 @@ export function dense(
   activation: Activation = 'linear',
   inputGradient = true,
 ): Tensor {
+  if (fusedDenseActive()) return fusedDenseOp(input, kernel, bias, activation === 'relu', inputGradient);
   const layer = tf.customGrad((x, w, b, save) => {
     const output = tf.tidy(() => {
       const linear = tf.add(inputTimesKernel(x as Tensor, w as Tensor), b as Tensor);

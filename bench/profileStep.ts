@@ -1,0 +1,150 @@
+/**
+ * Profiles one default VAE training step (batch 100, analytic KL, soft sample, Adam) kernel by
+ * kernel on the wasm backend, one thread: every registered wasm kernel is wrapped with a timer, the
+ * step is run `--steps` times (after 3 warm-ups), and the table gives per kernel name its calls
+ * per step and milliseconds per step (median over the steps; a kernel's own time, less the kernels it
+ * calls, such as the packed matMul inside the fused dense kernels), sorted by time. "dispatch" is the
+ * step's wall time less the sum of its kernel times: TF.js's engine (tape, tidy, bookkeeping,
+ * customGrad, gradient functions' own JS), everything that is not a kernel body.
+ *
+ * Run: `node --import tsx bench/profileStep.ts [--steps 30] [--packed-off]`; with `--compare`, the
+ * step with and without the fused dense kernels in rotated rounds instead (no profile).
+ * (the wasm backend's kernels are synchronous, so performance.now() around each is its time).
+ */
+import { parseArgs } from 'node:util';
+import { initBackend } from '../src/backend.js';
+import { useFusedDense } from '../src/kernels/denseKernels.js';
+import { usePackedMatMul } from '../src/kernels/matMul.js';
+import { enableRelaxedSimd } from '../src/nodeWasmFeatures.js';
+import { tf } from '../src/tf.js';
+import { vaeTrainingStep } from './cases.js';
+import { timedRotated } from './timing.js';
+
+/** Milliseconds and calls of each kernel name in one step. */
+type StepProfile = Map<string, { ms: number; calls: number }>;
+
+let current: StepProfile = new Map();
+/** Time spent in nested kernel calls, one accumulator per kernel call in progress. */
+const nested: number[] = [];
+
+/**
+ * Wraps every kernel of `backendName` so each call adds its own time (less that of the kernels it
+ * calls directly, such as the packed matMul inside the dense kernels) to `current`.
+ */
+function instrument(backendName: string): void {
+  for (const config of tf.getKernelsForBackend(backendName)) {
+    const original = config.kernelFunc;
+    const name = config.kernelName;
+    (config as { kernelFunc: typeof original }).kernelFunc = (args) => {
+      nested.push(0);
+      const start = performance.now();
+      try {
+        return original(args);
+      } finally {
+        const ms = performance.now() - start;
+        const inner = nested.pop() ?? 0;
+        if (nested.length > 0) nested[nested.length - 1] += ms;
+        const entry = current.get(name) ?? { ms: 0, calls: 0 };
+        entry.ms += ms - inner;
+        entry.calls += 1;
+        current.set(name, entry);
+      }
+    };
+  }
+}
+
+/** Kernel names of matrix products (ours and TF.js's). */
+const MAT_MUL_KERNELS = ['GumbelPackedMatMul', 'BatchMatMul', '_FusedMatMul'];
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** The profile table (markdown) of `steps` default VAE steps. */
+export function profileVaeStep(steps: number): string {
+  const training = vaeTrainingStep();
+  for (let i = 0; i < 3; i++) training.step();
+  const profiles: StepProfile[] = [];
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    current = new Map();
+    const cpuStart = process.cpuUsage();
+    const start = performance.now();
+    training.step();
+    walls.push(performance.now() - start);
+    const cpu = process.cpuUsage(cpuStart);
+    cpus.push((cpu.user + cpu.system) / 1000);
+    profiles.push(current);
+  }
+  training.dispose();
+  const names = [...new Set(profiles.flatMap((p) => [...p.keys()]))];
+  const rows = names
+    .map((name) => ({
+      name,
+      calls: profiles[0].get(name)?.calls ?? 0,
+      ms: median(profiles.map((p) => p.get(name)?.ms ?? 0)),
+    }))
+    .sort((a, b) => b.ms - a.ms);
+  const kernelSums = profiles.map((p) => [...p.values()].reduce((sum, e) => sum + e.ms, 0));
+  const dispatch = median(walls.map((wall, i) => wall - kernelSums[i]));
+  const matMuls = profiles.map((p) => MAT_MUL_KERNELS.reduce((sum, name) => sum + (p.get(name)?.ms ?? 0), 0));
+  const rest = median(walls.map((wall, i) => wall - matMuls[i]));
+  const fastest = walls.indexOf(Math.min(...walls));
+  const lines = [
+    `| kernel | calls per step | ms per step (median of ${steps}) |`,
+    '|---|---|---|',
+    ...rows.map((r) => `| ${r.name} | ${r.calls} | ${r.ms.toFixed(3)} |`),
+    `| **all kernels** | ${rows.reduce((s, r) => s + r.calls, 0)} | ${median(kernelSums).toFixed(2)} |`,
+    `| **dispatch** (wall − kernels) | | ${dispatch.toFixed(2)} |`,
+    `| **all but the matMuls** (wall − matMul kernels) | | ${rest.toFixed(2)} |`,
+    `| **step wall** (median / fastest / CPU median) | | ${median(walls).toFixed(2)} / ${walls[fastest].toFixed(2)} / ${median(cpus).toFixed(2)} |`,
+    `(fastest step: kernels ${kernelSums[fastest].toFixed(2)} ms, of which matMuls ${matMuls[fastest].toFixed(2)}; dispatch ${(walls[fastest] - kernelSums[fastest]).toFixed(2)} ms)`,
+  ];
+  return lines.join('\n');
+}
+
+/**
+ * The step with the fused dense kernels and without (the composed layer around the same packed
+ * products), in rotated rounds: median, fastest and CPU-time median of each, in ms.
+ */
+export function compareFusedDense(steps: number): string {
+  const variants = [true, false].map((fused) => ({ fused, training: vaeTrainingStep() }));
+  const timings = timedRotated(
+    variants.map(({ fused, training }) => () => {
+      useFusedDense(fused);
+      training.step();
+    }),
+    steps,
+  );
+  useFusedDense(true);
+  for (const { training } of variants) training.dispose();
+  return variants
+    .map(({ fused }, i) => {
+      const t = timings[i];
+      return `fused dense ${fused ? 'on ' : 'off'}: median ${t.median.toFixed(2)} ms, fastest ${t.min.toFixed(2)} ms, CPU median ${t.cpu?.median.toFixed(2)} ms (${t.runs} rotated rounds)`;
+    })
+    .join('\n');
+}
+
+const isMain = import.meta.url === `file://${process.argv[1]}`;
+if (isMain) {
+  const { values } = parseArgs({
+    options: {
+      steps: { type: 'string', default: '30' },
+      'packed-off': { type: 'boolean', default: false },
+      compare: { type: 'boolean', default: false },
+    },
+  });
+  enableRelaxedSimd();
+  await initBackend('wasm');
+  if (values['packed-off']) usePackedMatMul(false);
+  if (values.compare) {
+    console.log(compareFusedDense(Number(values.steps)));
+  } else {
+    instrument('wasm');
+    console.log(profileVaeStep(Number(values.steps)));
+  }
+}
