@@ -1,6 +1,7 @@
 /**
  * Profiles one default VAE training step (batch 100, analytic KL, soft sample, Adam) kernel by
- * kernel on the wasm backend, one thread: every registered wasm kernel is wrapped with a timer, the
+ * kernel on the wasm backend, one thread: every registered wasm kernel (and Adam.apply, which updates in place outside
+ * TF.js's kernels) is wrapped with a timer, the
  * step is run `--steps` times (after 3 warm-ups), and the table gives per kernel name its calls
  * per step and milliseconds per step (median over the steps; a kernel's own time, less the kernels it
  * calls, such as the packed matMul inside the fused dense kernels), sorted by time. "dispatch" is the
@@ -8,13 +9,15 @@
  * customGrad, gradient functions' own JS), everything that is not a kernel body.
  *
  * Run: `node --import tsx bench/profileStep.ts [--steps 30] [--packed-off]`; with `--compare`, the
- * step with and without the fused dense kernels in rotated rounds instead (no profile).
+ * step with and without the fused dense kernels and Adam in place, in rotated rounds (no profile).
  * (the wasm backend's kernels are synchronous, so performance.now() around each is its time).
  */
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/backend.js';
+import { useAdamInPlace } from '../src/kernels/adamInPlace.js';
 import { useFusedDense } from '../src/kernels/denseKernels.js';
 import { usePackedMatMul } from '../src/kernels/matMul.js';
+import { Adam } from '../src/nn/adam.js';
 import { enableRelaxedSimd } from '../src/nodeWasmFeatures.js';
 import { tf } from '../src/tf.js';
 import { vaeTrainingStep } from './cases.js';
@@ -34,23 +37,38 @@ const nested: number[] = [];
 function instrument(backendName: string): void {
   for (const config of tf.getKernelsForBackend(backendName)) {
     const original = config.kernelFunc;
-    const name = config.kernelName;
-    (config as { kernelFunc: typeof original }).kernelFunc = (args) => {
-      nested.push(0);
-      const start = performance.now();
-      try {
-        return original(args);
-      } finally {
-        const ms = performance.now() - start;
-        const inner = nested.pop() ?? 0;
-        if (nested.length > 0) nested[nested.length - 1] += ms;
-        const entry = current.get(name) ?? { ms: 0, calls: 0 };
-        entry.ms += ms - inner;
-        entry.calls += 1;
-        current.set(name, entry);
-      }
-    };
+    (config as { kernelFunc: typeof original }).kernelFunc = (args) =>
+      timedCall(config.kernelName, () => original(args));
   }
+}
+
+/** Runs `work`, adding its own time (less that of the timed calls inside it) to `current[name]`. */
+function timedCall<T>(name: string, work: () => T): T {
+  nested.push(0);
+  const start = performance.now();
+  try {
+    return work();
+  } finally {
+    const ms = performance.now() - start;
+    const inner = nested.pop() ?? 0;
+    if (nested.length > 0) nested[nested.length - 1] += ms;
+    const entry = current.get(name) ?? { ms: 0, calls: 0 };
+    entry.ms += ms - inner;
+    entry.calls += 1;
+    current.set(name, entry);
+  }
+}
+
+/**
+ * Wraps `owner[method]` like a kernel, under `name`: for work that runs outside TF.js's kernels,
+ * such as Adam's in-place update.
+ */
+function instrumentMethod(owner: object, method: string, name: string): void {
+  const target = owner as Record<string, (...args: unknown[]) => unknown>;
+  const original = target[method];
+  target[method] = function (this: unknown, ...args: unknown[]) {
+    return timedCall(name, () => original.apply(this, args));
+  };
 }
 
 /** Kernel names of matrix products (ours and TF.js's). */
@@ -106,25 +124,32 @@ export function profileVaeStep(steps: number): string {
   return lines.join('\n');
 }
 
+/** Turns this step's later speed-ups on or off together: the fused dense kernels, Adam in place. */
+function useStepFusions(on: boolean): void {
+  useFusedDense(on);
+  useAdamInPlace(on);
+}
+
 /**
- * The step with the fused dense kernels and without (the composed layer around the same packed
- * products), in rotated rounds: median, fastest and CPU-time median of each, in ms.
+ * The step with and without the fused dense kernels and Adam in place (without: the composed dense
+ * layer around the same packed products, Adam's kernel per parameter), in rotated rounds: median,
+ * fastest and CPU-time median of each, in ms.
  */
-export function compareFusedDense(steps: number): string {
+export function compareFusions(steps: number): string {
   const variants = [true, false].map((fused) => ({ fused, training: vaeTrainingStep() }));
   const timings = timedRotated(
     variants.map(({ fused, training }) => () => {
-      useFusedDense(fused);
+      useStepFusions(fused);
       training.step();
     }),
     steps,
   );
-  useFusedDense(true);
+  useStepFusions(true);
   for (const { training } of variants) training.dispose();
   return variants
     .map(({ fused }, i) => {
       const t = timings[i];
-      return `fused dense ${fused ? 'on ' : 'off'}: median ${t.median.toFixed(2)} ms, fastest ${t.min.toFixed(2)} ms, CPU median ${t.cpu?.median.toFixed(2)} ms (${t.runs} rotated rounds)`;
+      return `fused dense + Adam in place ${fused ? 'on ' : 'off'}: median ${t.median.toFixed(2)} ms, fastest ${t.min.toFixed(2)} ms, CPU median ${t.cpu?.median.toFixed(2)} ms (${t.runs} rotated rounds)`;
     })
     .join('\n');
 }
@@ -142,9 +167,10 @@ if (isMain) {
   await initBackend('wasm');
   if (values['packed-off']) usePackedMatMul(false);
   if (values.compare) {
-    console.log(compareFusedDense(Number(values.steps)));
+    console.log(compareFusions(Number(values.steps)));
   } else {
     instrument('wasm');
+    instrumentMethod(Adam.prototype, 'apply', 'Adam.apply (JS, and in place on wasm)');
     console.log(profileVaeStep(Number(values.steps)));
   }
 }

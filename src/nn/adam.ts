@@ -1,3 +1,4 @@
+import { adamInPlace } from '../kernels/adamInPlace.js';
 import { FUSED_ADAM, fusedKernelsActive } from '../kernels/register.js';
 import type { Tensor } from '../tf.js';
 import { tf } from '../tf.js';
@@ -67,7 +68,8 @@ export class Adam {
 
   /**
    * The same update through the fused cpu/wasm kernel: one pass over each parameter reads p, g, m, v
-   * and writes p', m', v' (the composed version runs 11 TF.js ops, each a pass over memory).
+   * and writes p', m', v' (the composed version runs 11 TF.js ops, each a pass over memory). On wasm
+   * in place over all parameters in one call where no other tensor shares their buffers.
    */
   private applyFused(gradients: Tensor[], stepSize: number, sqrtCorrection2: number): void {
     const attrs = {
@@ -79,6 +81,7 @@ export class Adam {
       epsilon: this.epsilon,
       stepSize,
     };
+    if (adamInPlace(this.parameters, gradients, this.firstMoments, this.secondMoments, attrs)) return;
     tf.tidy(() => {
       this.parameters.forEach((parameter, i) => {
         const [updated, first, second] = tf
