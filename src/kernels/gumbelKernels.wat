@@ -720,7 +720,7 @@
     (param $sqrtCorrection2 f32) (param $epsilon f32) (param $stepSize f32)
     (local $i i32) (local $offset i32) (local $grad v128) (local $first v128) (local $second v128)
     (local $b1 v128) (local $c1 v128) (local $b2 v128) (local $c2 v128) (local $root v128) (local $eps v128)
-    (local $size v128) (local $width i32)
+    (local $size v128) (local $bulk i32)
     (local.set $b1 (f32x4.splat (local.get $beta1)))
     (local.set $c1 (f32x4.splat (local.get $oneMinusBeta1)))
     (local.set $b2 (f32x4.splat (local.get $beta2)))
@@ -728,52 +728,50 @@
     (local.set $root (f32x4.splat (local.get $sqrtCorrection2)))
     (local.set $eps (f32x4.splat (local.get $epsilon)))
     (local.set $size (f32x4.splat (local.get $stepSize)))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
-        (local.set $offset (i32.shl (local.get $i) (i32.const 2)))
-        (if (i32.le_u (i32.add (local.get $i) (i32.const 4)) (local.get $count))
-          (then
-            (local.set $grad (v128.load align=4 (i32.add (local.get $g) (local.get $offset))))
-            (local.set $width (i32.const 4)))
-          (else
-            (local.set $grad (f32x4.splat (f32.load (i32.add (local.get $g) (local.get $offset)))))
-            (local.set $width (i32.const 1))))
+    ;; four at a time up to the last multiple of 4 (byte offsets), then the tail one by one in lane 0
+    (local.set $bulk (i32.shl (i32.and (local.get $count) (i32.const -4)) (i32.const 2)))
+    (block $bulkDone
+      (loop $nextFour
+        (br_if $bulkDone (i32.ge_u (local.get $offset) (local.get $bulk)))
+        (local.set $grad (v128.load align=4 (i32.add (local.get $g) (local.get $offset))))
         (local.set $first
-          (f32x4.add
-            (f32x4.mul
-              (if (result v128) (i32.eq (local.get $width) (i32.const 4))
-                (then (v128.load align=4 (i32.add (local.get $m) (local.get $offset))))
-                (else (f32x4.splat (f32.load (i32.add (local.get $m) (local.get $offset))))))
-              (local.get $b1))
+          (f32x4.add (f32x4.mul (v128.load align=4 (i32.add (local.get $m) (local.get $offset))) (local.get $b1))
             (f32x4.mul (local.get $grad) (local.get $c1))))
         (local.set $second
-          (f32x4.add
-            (f32x4.mul
-              (if (result v128) (i32.eq (local.get $width) (i32.const 4))
-                (then (v128.load align=4 (i32.add (local.get $v) (local.get $offset))))
-                (else (f32x4.splat (f32.load (i32.add (local.get $v) (local.get $offset))))))
-              (local.get $b2))
+          (f32x4.add (f32x4.mul (v128.load align=4 (i32.add (local.get $v) (local.get $offset))) (local.get $b2))
             (f32x4.mul (f32x4.mul (local.get $grad) (local.get $grad)) (local.get $c2))))
-        (local.set $grad ;; reused: the new parameter
-          (f32x4.sub
-            (if (result v128) (i32.eq (local.get $width) (i32.const 4))
-              (then (v128.load align=4 (i32.add (local.get $p) (local.get $offset))))
-              (else (f32x4.splat (f32.load (i32.add (local.get $p) (local.get $offset))))))
+        (v128.store align=4 (i32.add (local.get $pOut) (local.get $offset))
+          (f32x4.sub (v128.load align=4 (i32.add (local.get $p) (local.get $offset)))
             (f32x4.mul
               (f32x4.div (local.get $first)
                 (f32x4.add (f32x4.div (f32x4.sqrt (local.get $second)) (local.get $root)) (local.get $eps)))
               (local.get $size))))
-        (if (i32.eq (local.get $width) (i32.const 4))
-          (then
-            (v128.store align=4 (i32.add (local.get $pOut) (local.get $offset)) (local.get $grad))
-            (v128.store align=4 (i32.add (local.get $mOut) (local.get $offset)) (local.get $first))
-            (v128.store align=4 (i32.add (local.get $vOut) (local.get $offset)) (local.get $second)))
-          (else
-            (f32.store (i32.add (local.get $pOut) (local.get $offset)) (f32x4.extract_lane 0 (local.get $grad)))
-            (f32.store (i32.add (local.get $mOut) (local.get $offset)) (f32x4.extract_lane 0 (local.get $first)))
-            (f32.store (i32.add (local.get $vOut) (local.get $offset)) (f32x4.extract_lane 0 (local.get $second)))))
-        (local.set $i (i32.add (local.get $i) (local.get $width)))
+        (v128.store align=4 (i32.add (local.get $mOut) (local.get $offset)) (local.get $first))
+        (v128.store align=4 (i32.add (local.get $vOut) (local.get $offset)) (local.get $second))
+        (local.set $offset (i32.add (local.get $offset) (i32.const 16)))
+        (br $nextFour)))
+    (local.set $i (i32.shr_u (local.get $offset) (i32.const 2)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
+        (local.set $offset (i32.shl (local.get $i) (i32.const 2)))
+        (local.set $grad (f32x4.splat (f32.load (i32.add (local.get $g) (local.get $offset)))))
+        (local.set $first
+          (f32x4.add (f32x4.mul (f32x4.splat (f32.load (i32.add (local.get $m) (local.get $offset)))) (local.get $b1))
+            (f32x4.mul (local.get $grad) (local.get $c1))))
+        (local.set $second
+          (f32x4.add (f32x4.mul (f32x4.splat (f32.load (i32.add (local.get $v) (local.get $offset)))) (local.get $b2))
+            (f32x4.mul (f32x4.mul (local.get $grad) (local.get $grad)) (local.get $c2))))
+        (f32.store (i32.add (local.get $pOut) (local.get $offset))
+          (f32x4.extract_lane 0
+            (f32x4.sub (f32x4.splat (f32.load (i32.add (local.get $p) (local.get $offset))))
+              (f32x4.mul
+                (f32x4.div (local.get $first)
+                  (f32x4.add (f32x4.div (f32x4.sqrt (local.get $second)) (local.get $root)) (local.get $eps)))
+                (local.get $size)))))
+        (f32.store (i32.add (local.get $mOut) (local.get $offset)) (f32x4.extract_lane 0 (local.get $first)))
+        (f32.store (i32.add (local.get $vOut) (local.get $offset)) (f32x4.extract_lane 0 (local.get $second)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $next))))
 
   ;; ---- ELBO pieces -------------------------------------------------------------------------------
