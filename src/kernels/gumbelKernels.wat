@@ -685,7 +685,7 @@
                     (f64.promote_f32 (f32.load (i32.add (local.get $y) (local.get $offset))))
                     (f64.sub (f64.promote_f32 (f32.load (i32.add (local.get $dy) (local.get $offset))))
                       (local.get $dot))))
-                (local.set $t
+                  (local.set $t
                   (f64.promote_f32
                     (if (result f32) (local.get $tau)
                       (then (f32.load (i32.add (local.get $tau) (local.get $offset))))
@@ -1113,11 +1113,47 @@
   ;; into panels of 4 rows: panel q holds, for p = 0..k−1, A[4q+0..4q+3][p]; rows past m are 0.
   (func (export "matMulPackA") (param $a i32) (param $rowStride i32) (param $colStride i32)
         (param $m i32) (param $k i32) (param $dst i32)
-    (local $i0 i32) (local $p i32) (local $r i32) (local $row i32)
+    (local $i0 i32) (local $p i32) (local $r i32) (local $row i32) (local $src i32) (local $stride i32)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
     (local.set $i0 (i32.const 0))
     (block $done (loop $panels
       (br_if $done (i32.ge_u (local.get $i0) (local.get $m)))
       (local.set $p (i32.const 0))
+      ;; A full panel goes by f32x4 (what the dense layer's products need); the rest, element by element.
+      (if (i32.le_u (i32.add (local.get $i0) (i32.const 4)) (local.get $m))
+        (then
+          (local.set $src (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i0) (local.get $rowStride)) (i32.const 2))))
+          (if (i32.eq (local.get $rowStride) (i32.const 1))
+            (then ;; Aᵀ stored: the panel's four elements of column p lie side by side
+              (local.set $stride (i32.shl (local.get $colStride) (i32.const 2)))
+              (block $fdone (loop $fast
+                (br_if $fdone (i32.ge_u (local.get $p) (local.get $k)))
+                (v128.store (local.get $dst) (v128.load (local.get $src)))
+                (local.set $src (i32.add (local.get $src) (local.get $stride)))
+                (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (br $fast))))
+            (else (if (i32.eq (local.get $colStride) (i32.const 1))
+              (then ;; A stored: four rows, four columns at a time, transposed in registers
+                (local.set $stride (i32.shl (local.get $rowStride) (i32.const 2)))
+                (block $fdone (loop $fast
+                  (br_if $fdone (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $k)))
+                  (local.set $x0 (v128.load (local.get $src)))
+                  (local.set $x1 (v128.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 1)))))
+                  (local.set $x2 (v128.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 2)))))
+                  (local.set $x3 (v128.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 3)))))
+                  (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x0) (local.get $x1)))
+                  (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x0) (local.get $x1)))
+                  (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x2) (local.get $x3)))
+                  (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x2) (local.get $x3)))
+                  (v128.store (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+                  (v128.store offset=16 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+                  (v128.store offset=32 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+                  (v128.store offset=48 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+                  (local.set $src (i32.add (local.get $src) (i32.const 16)))
+                  (local.set $dst (i32.add (local.get $dst) (i32.const 64)))
+                  (local.set $p (i32.add (local.get $p) (i32.const 4)))
+                  (br $fast)))))))))
       (block $pdone (loop $columns
         (br_if $pdone (i32.ge_u (local.get $p) (local.get $k)))
         (local.set $r (i32.const 0))
@@ -1142,11 +1178,60 @@
   ;; into panels of 8 columns: panel q holds, for p = 0..k−1, B[p][8q+0..8q+7]; columns past n are 0.
   (func (export "matMulPackB") (param $b i32) (param $rowStride i32) (param $colStride i32)
         (param $k i32) (param $n i32) (param $dst i32)
-    (local $j0 i32) (local $p i32) (local $c i32) (local $column i32)
+    (local $j0 i32) (local $p i32) (local $c i32) (local $column i32) (local $src i32) (local $stride i32)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
     (local.set $j0 (i32.const 0))
     (block $done (loop $panels
       (br_if $done (i32.ge_u (local.get $j0) (local.get $n)))
       (local.set $p (i32.const 0))
+      ;; A full panel goes by f32x4 (what the dense layer's products need); the rest, element by element.
+      (if (i32.le_u (i32.add (local.get $j0) (i32.const 8)) (local.get $n))
+        (then
+          (local.set $src (i32.add (local.get $b) (i32.shl (i32.mul (local.get $j0) (local.get $colStride)) (i32.const 2))))
+          (if (i32.eq (local.get $colStride) (i32.const 1))
+            (then ;; B stored: the panel's eight elements of row p lie side by side
+              (local.set $stride (i32.shl (local.get $rowStride) (i32.const 2)))
+              (block $fdone (loop $fast
+                (br_if $fdone (i32.ge_u (local.get $p) (local.get $k)))
+                (v128.store (local.get $dst) (v128.load (local.get $src)))
+                (v128.store offset=16 (local.get $dst) (v128.load offset=16 (local.get $src)))
+                (local.set $src (i32.add (local.get $src) (local.get $stride)))
+                (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (br $fast))))
+            (else (if (i32.eq (local.get $rowStride) (i32.const 1))
+              (then ;; Bᵀ stored: eight columns, four rows at a time, transposed in registers
+                (local.set $stride (i32.shl (local.get $colStride) (i32.const 2)))
+                (block $fdone (loop $fast
+                  (br_if $fdone (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $k)))
+                  (local.set $x0 (v128.load (local.get $src)))
+                  (local.set $x1 (v128.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 1)))))
+                  (local.set $x2 (v128.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 2)))))
+                  (local.set $x3 (v128.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 3)))))
+                  (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x0) (local.get $x1)))
+                  (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x0) (local.get $x1)))
+                  (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x2) (local.get $x3)))
+                  (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x2) (local.get $x3)))
+                  (v128.store (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+                  (v128.store offset=32 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+                  (v128.store offset=64 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+                  (v128.store offset=96 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+                  (local.set $x0 (v128.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 4)))))
+                  (local.set $x1 (v128.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 5)))))
+                  (local.set $x2 (v128.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 6)))))
+                  (local.set $x3 (v128.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 7)))))
+                  (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x0) (local.get $x1)))
+                  (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x0) (local.get $x1)))
+                  (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x2) (local.get $x3)))
+                  (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x2) (local.get $x3)))
+                  (v128.store offset=16 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+                  (v128.store offset=48 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+                  (v128.store offset=80 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+                  (v128.store offset=112 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+                  (local.set $src (i32.add (local.get $src) (i32.const 16)))
+                  (local.set $dst (i32.add (local.get $dst) (i32.const 128)))
+                  (local.set $p (i32.add (local.get $p) (i32.const 4)))
+                  (br $fast)))))))))
       (block $pdone (loop $rows
         (br_if $pdone (i32.ge_u (local.get $p) (local.get $k)))
         (local.set $c (i32.const 0))
