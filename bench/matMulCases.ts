@@ -20,7 +20,7 @@ const LAYERS: [number, number][] = [
 ];
 
 /** One product: its name, C = op(A)·op(B) sizes and transposes. */
-interface ProductCase {
+export interface ProductCase {
   name: string;
   rows: number;
   shared: number;
@@ -30,7 +30,7 @@ interface ProductCase {
 }
 
 /** x·W (forward), xᵀ·dy (kernel gradient) and dy·Wᵀ (input gradient) of each layer. */
-const PRODUCTS: ProductCase[] = LAYERS.flatMap(([inputs, units]) => [
+export const PRODUCTS: ProductCase[] = LAYERS.flatMap(([inputs, units]) => [
   {
     name: `${inputs}→${units} x·W`,
     rows: BATCH,

@@ -16,7 +16,7 @@ export const PACKED_MAT_MUL = 'GumbelPackedMatMul';
 const BLOCK = 256;
 
 /** The sizes of C = op(A)·op(B) and where each operand's elements lie (strides in elements). */
-interface Product {
+export interface Product {
   rows: number;
   shared: number;
   columns: number;
@@ -28,7 +28,13 @@ interface Product {
   bColumnStride: number;
 }
 
-function productOf(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): Product {
+/** The product op(A)·op(B) of matrices shaped like `a` and `b` (exported for bench/matMulParts.ts). */
+export function productOf(
+  a: Pick<TensorInfo, 'shape'>,
+  b: Pick<TensorInfo, 'shape'>,
+  transposeA: boolean,
+  transposeB: boolean,
+): Product {
   const [aRows, aColumns] = a.shape;
   const [bRows, bColumns] = b.shape;
   return {
@@ -43,7 +49,7 @@ function productOf(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB
 }
 
 /** Bytes of the packing buffers: A's block, B's block and one 4×8 tile. */
-function scratchBytes(product: Product): { packedA: number; packedB: number; tile: number } {
+export function scratchBytes(product: Product): { packedA: number; packedB: number; tile: number } {
   const block = Math.min(BLOCK, product.shared);
   return {
     packedA: Math.ceil(product.rows / 4) * 4 * block * 4,
@@ -55,8 +61,9 @@ function scratchBytes(product: Product): { packedA: number; packedB: number; til
 /**
  * Runs the blocked product on `exports`' memory (`memory`): byte offsets of A, B, C and the scratch
  * buffers. The micro-kernel is the FMA one where it is on and relaxed SIMD validates, else mul+add.
+ * Exported for bench/matMulParts.ts, which times its parts alone.
  */
-function multiply(
+export function multiply(
   exports: KernelExports,
   memory: WebAssembly.Memory,
   product: Product,
