@@ -8,7 +8,14 @@
  */
 import { parseArgs } from 'node:util';
 import { relaxedSimdAvailable } from '../src/kernels/fmaKernel.js';
-import { multiply, productOf, scratchBytes, useFmaMatMul } from '../src/kernels/matMul.js';
+import {
+  type MicroKernelChoice,
+  microKernelOn,
+  multiply,
+  productOf,
+  scratchBytes,
+  useFmaMatMul,
+} from '../src/kernels/matMul.js';
 import { instantiateOn, type KernelExports } from '../src/kernels/module.js';
 import { enableRelaxedSimd } from '../src/nodeWasmFeatures.js';
 import { PRODUCTS } from './matMulCases.js';
@@ -21,14 +28,22 @@ enableRelaxedSimd(); // before the first compile: Node 20 keeps relaxed SIMD beh
 const memory = new WebAssembly.Memory({ initial: 1 });
 const kernels = instantiateOn(memory) as KernelExports;
 const skip = () => {};
-/** A variant: which of the kernels' functions run (the others are skipped) and whether FMA is on. */
-const VARIANTS: { name: string; exports: KernelExports; fma: boolean }[] = [
-  { name: 'packing', exports: { ...kernels, matMulPacked: skip }, fma: false },
-  { name: 'micro-kernel mul+add', exports: { ...kernels, matMulPackA: skip, matMulPackB: skip }, fma: false },
-  ...(relaxedSimdAvailable()
-    ? [{ name: 'micro-kernel FMA', exports: { ...kernels, matMulPackA: skip, matMulPackB: skip }, fma: true }]
-    : []),
-  { name: 'whole product', exports: kernels, fma: relaxedSimdAvailable() },
+useFmaMatMul(false);
+const mulAdd = microKernelOn(kernels, memory);
+useFmaMatMul(true);
+const fma = relaxedSimdAvailable() ? microKernelOn(kernels, memory) : undefined;
+const best = fma ?? mulAdd;
+const noPacking = { ...kernels, matMulPackA: skip, matMulPackB: skip };
+/** A variant: the kernels' functions that run (the others are skipped) and the micro-kernel. */
+const VARIANTS: { name: string; exports: KernelExports; microKernel: MicroKernelChoice }[] = [
+  {
+    name: `packing (${best.panelRows}-row panels of A)`,
+    exports: kernels,
+    microKernel: { ...best, run: skip },
+  },
+  { name: 'micro-kernel mul+add 4×8', exports: noPacking, microKernel: mulAdd },
+  ...(fma ? [{ name: 'micro-kernel FMA 5×8', exports: noPacking, microKernel: fma }] : []),
+  { name: 'whole product', exports: kernels, microKernel: best },
 ];
 
 const sums = VARIANTS.map(() => ({ median: 0, min: 0 }));
@@ -42,7 +57,7 @@ for (const { name, rows, shared, columns, transposeA, transposeB } of PRODUCTS) 
     transposeA,
     transposeB,
   );
-  const scratch = scratchBytes(product);
+  const scratch = scratchBytes(product, best.panelRows);
   const sizes = [rows * shared, shared * columns, rows * columns].map((n) => 4 * n);
   const bytes = [...sizes, scratch.packedA, scratch.packedB, scratch.tile];
   const offsets = bytes.map((_, i) => 16 + bytes.slice(0, i).reduce((s, b) => s + Math.ceil(b / 16) * 16, 0));
@@ -58,13 +73,12 @@ for (const { name, rows, shared, columns, transposeA, transposeB } of PRODUCTS) 
     for (let i = 0; i < floats.length; i++) floats[i] = Math.sin(i);
   }
   const timings: Timing[] = timedRotated(
-    VARIANTS.map((variant) => () => {
-      useFmaMatMul(variant.fma);
-      multiply(variant.exports, memory, product, { a, b, c, packedA, packedB, tile });
-    }),
+    VARIANTS.map(
+      (variant) => () =>
+        multiply(variant.exports, variant.microKernel, product, { a, b, c, packedA, packedB, tile }),
+    ),
     repeats,
   );
-  useFmaMatMul(true);
   flops += 2 * rows * shared * columns;
   timings.forEach((t, i) => {
     sums[i].median += t.median;
