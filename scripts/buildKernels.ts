@@ -20,6 +20,8 @@ export const GENERATED_PATH = 'src/kernels/gumbelKernelsWasm.ts';
 
 /** The FMA micro-kernel's source function in the .wat (not exported there). */
 const FMA_SOURCE = '$matMulPacked5x8';
+/** The function it calls for edge tiles, copied into the FMA module beside it. */
+const PARTIAL_TILE = '$matMulPartialTile';
 /** The multiply-adds of its inner loop: 5 rows × 2 vectors of 4 columns. */
 const MICRO_KERNEL_MULTIPLY_ADDS = 10;
 
@@ -57,6 +59,7 @@ export function fmaMicroKernelWat(source: string): string {
   return `;; Generated from ${WAT_PATH}'s ${FMA_SOURCE} by scripts/buildKernels.ts (mul+add → relaxed_madd).
 (module
   (import "env" "memory" (memory 1))
+  ${functionText(source, PARTIAL_TILE)}
   ${fused}
 )
 `;

@@ -1264,6 +1264,31 @@
       (local.set $j0 (i32.add (local.get $j0) (i32.const 8)))
       (br $panels))))
 
+  ;; Copies a tile computed in $tile (rows of 8 floats) into C where it lies inside C — rows
+  ;; i0..i0+rows−1 below m, columns j0..j0+7 below n — adding to C when accumulating. Both
+  ;; micro-kernels end their edge tiles with it.
+  (func $matMulPartialTile (param $tile i32) (param $rows i32) (param $c i32) (param $ldc i32)
+        (param $i0 i32) (param $j0 i32) (param $m i32) (param $n i32) (param $accumulate i32)
+    (local $r i32) (local $col i32) (local $out i32)
+    (block $rdone (loop $rows
+      (br_if $rdone (i32.or (i32.ge_u (local.get $r) (local.get $rows))
+                            (i32.ge_u (i32.add (local.get $i0) (local.get $r)) (local.get $m))))
+      (local.set $col (i32.const 0))
+      (block $cdone (loop $cols
+        (br_if $cdone (i32.or (i32.ge_u (local.get $col) (i32.const 8))
+                              (i32.ge_u (i32.add (local.get $j0) (local.get $col)) (local.get $n))))
+        (local.set $out (i32.add (local.get $c) (i32.shl (i32.add
+          (i32.mul (i32.add (local.get $i0) (local.get $r)) (local.get $ldc))
+          (i32.add (local.get $j0) (local.get $col))) (i32.const 2))))
+        (f32.store (local.get $out) (f32.add
+          (if (result f32) (local.get $accumulate) (then (f32.load (local.get $out))) (else (f32.const 0)))
+          (f32.load (i32.add (local.get $tile) (i32.shl
+            (i32.add (i32.shl (local.get $r) (i32.const 3)) (local.get $col)) (i32.const 2))))))
+        (local.set $col (i32.add (local.get $col) (i32.const 1)))
+        (br $cols)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rows))))
+
   ;; C[0..m)[0..n) (+)= packedA · packedB over k, C row-major with row stride ldc (floats).
   ;; Every 4×8 tile is computed in registers; tiles that cross m or n go through $tile.
   (func (export "matMulPacked") (param $pa i32) (param $pb i32) (param $m i32) (param $n i32)
@@ -1272,7 +1297,7 @@
     (local $a v128) (local $b0 v128) (local $b1 v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
-    (local $out i32) (local $stride i32) (local $full i32) (local $r i32) (local $col i32)
+    (local $out i32) (local $stride i32) (local $full i32)
     (local.set $j0 (i32.const 0))
     (block $jdone (loop $jpanels
       (br_if $jdone (i32.ge_u (local.get $j0) (local.get $n)))
@@ -1344,26 +1369,8 @@
         (v128.store offset=16 (local.get $out) (local.get $c31))
         ;; A partial tile: copy its part inside C (adding when accumulating).
         (if (i32.eqz (local.get $full))
-          (then
-            (local.set $r (i32.const 0))
-            (block $rdone (loop $rows
-              (br_if $rdone (i32.or (i32.ge_u (local.get $r) (i32.const 4))
-                                    (i32.ge_u (i32.add (local.get $i0) (local.get $r)) (local.get $m))))
-              (local.set $col (i32.const 0))
-              (block $cdone (loop $cols
-                (br_if $cdone (i32.or (i32.ge_u (local.get $col) (i32.const 8))
-                                      (i32.ge_u (i32.add (local.get $j0) (local.get $col)) (local.get $n))))
-                (local.set $out (i32.add (local.get $c) (i32.shl (i32.add
-                  (i32.mul (i32.add (local.get $i0) (local.get $r)) (local.get $ldc))
-                  (i32.add (local.get $j0) (local.get $col))) (i32.const 2))))
-                (f32.store (local.get $out) (f32.add
-                  (if (result f32) (local.get $accumulate) (then (f32.load (local.get $out))) (else (f32.const 0)))
-                  (f32.load (i32.add (local.get $tile) (i32.shl
-                    (i32.add (i32.shl (local.get $r) (i32.const 3)) (local.get $col)) (i32.const 2))))))
-                (local.set $col (i32.add (local.get $col) (i32.const 1)))
-                (br $cols)))
-              (local.set $r (i32.add (local.get $r) (i32.const 1)))
-              (br $rows)))))
+          (then (call $matMulPartialTile (local.get $tile) (i32.const 4) (local.get $c) (local.get $ldc)
+                  (local.get $i0) (local.get $j0) (local.get $m) (local.get $n) (local.get $accumulate))))
         (local.set $i0 (i32.add (local.get $i0) (i32.const 4)))
         (br $ipanels)))
       (local.set $j0 (i32.add (local.get $j0) (i32.const 8)))
@@ -1383,7 +1390,7 @@
     (local $a v128) (local $aq v128) (local $b0 v128) (local $b1 v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128)
     (local $c30 v128) (local $c31 v128) (local $c40 v128) (local $c41 v128)
-    (local $out i32) (local $stride i32) (local $full i32) (local $r i32) (local $col i32)
+    (local $out i32) (local $stride i32) (local $full i32)
     (local.set $j0 (i32.const 0))
     (block $jdone (loop $jpanels
       (br_if $jdone (i32.ge_u (local.get $j0) (local.get $n)))
@@ -1468,26 +1475,8 @@
         (v128.store offset=16 (local.get $out) (local.get $c41))
         ;; A partial tile: copy its part inside C (adding when accumulating).
         (if (i32.eqz (local.get $full))
-          (then
-            (local.set $r (i32.const 0))
-            (block $rdone (loop $rows
-              (br_if $rdone (i32.or (i32.ge_u (local.get $r) (i32.const 5))
-                                    (i32.ge_u (i32.add (local.get $i0) (local.get $r)) (local.get $m))))
-              (local.set $col (i32.const 0))
-              (block $cdone (loop $cols
-                (br_if $cdone (i32.or (i32.ge_u (local.get $col) (i32.const 8))
-                                      (i32.ge_u (i32.add (local.get $j0) (local.get $col)) (local.get $n))))
-                (local.set $out (i32.add (local.get $c) (i32.shl (i32.add
-                  (i32.mul (i32.add (local.get $i0) (local.get $r)) (local.get $ldc))
-                  (i32.add (local.get $j0) (local.get $col))) (i32.const 2))))
-                (f32.store (local.get $out) (f32.add
-                  (if (result f32) (local.get $accumulate) (then (f32.load (local.get $out))) (else (f32.const 0)))
-                  (f32.load (i32.add (local.get $tile) (i32.shl
-                    (i32.add (i32.shl (local.get $r) (i32.const 3)) (local.get $col)) (i32.const 2))))))
-                (local.set $col (i32.add (local.get $col) (i32.const 1)))
-                (br $cols)))
-              (local.set $r (i32.add (local.get $r) (i32.const 1)))
-              (br $rows)))))
+          (then (call $matMulPartialTile (local.get $tile) (i32.const 5) (local.get $c) (local.get $ldc)
+                  (local.get $i0) (local.get $j0) (local.get $m) (local.get $n) (local.get $accumulate))))
         (local.set $i0 (i32.add (local.get $i0) (i32.const 5)))
         (br $ipanels)))
       (local.set $j0 (i32.add (local.get $j0) (i32.const 8)))
