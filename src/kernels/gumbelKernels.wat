@@ -1379,8 +1379,8 @@
   ;; ---- The FMA micro-kernel's source: a 5×8 tile of C ------------------------------------------
   ;; Not called in this module: scripts/buildKernels.ts rewrites its ten mul+add pairs into
   ;; f32x4.relaxed_madd and ships the result as the FMA module's matMulPacked (src/kernels/fmaKernel.ts),
-  ;; on A packed by matMulPackA in panels of 5 rows. V8 emits every load of the loop body before its
-  ;; arithmetic, so the tile is as large as 15 xmm registers allow with every operand loaded at
+  ;; on A packed by matMulPackA in panels of 5 rows. V8 (Node 20) emitted every load of the loop body
+  ;; before its arithmetic, so the tile is as large as 15 xmm registers allow with every operand loaded at
   ;; once: 10 accumulators, 2 vectors of B, A's rows 0–3 in one vector and one splat. Fused, it ran
   ;; at the f32x4 ceiling, 5 % faster than 4×8; as mul+add (one more temporary, and the shuffles share
   ;; the multiply and add pipes) it was 10 % slower than matMulPacked, which stays the fallback.
