@@ -20,7 +20,7 @@ const LAYERS: [number, number][] = [
 ];
 
 /** One product: its name, C = op(A)·op(B) sizes and transposes. */
-interface ProductCase {
+export interface ProductCase {
   name: string;
   rows: number;
   shared: number;
@@ -30,7 +30,7 @@ interface ProductCase {
 }
 
 /** x·W (forward), xᵀ·dy (kernel gradient) and dy·Wᵀ (input gradient) of each layer. */
-const PRODUCTS: ProductCase[] = LAYERS.flatMap(([inputs, units]) => [
+export const PRODUCTS: ProductCase[] = LAYERS.flatMap(([inputs, units]) => [
   {
     name: `${inputs}→${units} x·W`,
     rows: BATCH,
@@ -74,11 +74,10 @@ export function matMulCases(repeats: number, withFma: boolean): MatMulCase[] {
   return PRODUCTS.map(({ name, rows, shared, columns, transposeA, transposeB }) => {
     const a = tf.randomNormal(transposeA ? [shared, rows] : [rows, shared], 0, 1, 'float32', 1);
     const b = tf.randomNormal(transposeB ? [columns, shared] : [shared, columns], 0, 1, 'float32', 2);
-    const run = (product: () => tf.Tensor) => () => {
-      const c = tf.tidy(product);
-      c.dataSync();
-      c.dispose();
-    };
+    // No dataSync: the cpu and wasm backends compute in the call, and copying each result out into
+    // a fresh JS array (page faults, GC; ~3 ms per MB here) is work the dense layer never does —
+    // it made the kernel gradients' 1.6 MB results look up to 3.5× slower at the median.
+    const run = (product: () => tf.Tensor) => () => tf.tidy(product).dispose();
     const packed = (fma: boolean) =>
       run(() => {
         useFmaMatMul(fma);

@@ -4,12 +4,13 @@
  * src/kernels/gumbelKernelsWasm.ts, so the library ships the module inside its JS and needs no
  * file loading in Node or the browser. test/kernels/noise.test.ts checks the file is current.
  *
- * The same file carries a second, small module: the matMul micro-kernel `matMulPacked` with each
- * `c + a·b` done by `f32x4.relaxed_madd` (a fused multiply-add where the hardware has one). It is
- * derived from gumbelKernels.wat's own `matMulPacked` by rewriting its eight
+ * The same file carries a second, small module: the FMA matMul micro-kernel, exported as
+ * `matMulPacked`, with each `c + a·b` done by `f32x4.relaxed_madd` (a fused multiply-add where the
+ * hardware has one). It is derived from gumbelKernels.wat's `$matMulPacked5x8` (a 5×8 tile, written
+ * with mul+add and not called there) by rewriting its ten
  * `(f32x4.add (local.get $c) (f32x4.mul (local.get $a) (local.get $b)))` into
- * `(f32x4.relaxed_madd (local.get $a) (local.get $b) (local.get $c))`, so the two variants cannot
- * drift apart; src/kernels/fmaKernel.ts compiles it only where `WebAssembly.validate` accepts it.
+ * `(f32x4.relaxed_madd (local.get $a) (local.get $b) (local.get $c))`, so the WebAssembly text stays
+ * the one source; src/kernels/fmaKernel.ts compiles it only where `WebAssembly.validate` accepts it.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import wabt from 'wabt';
@@ -17,13 +18,17 @@ import wabt from 'wabt';
 export const WAT_PATH = 'src/kernels/gumbelKernels.wat';
 export const GENERATED_PATH = 'src/kernels/gumbelKernelsWasm.ts';
 
-/** The multiply-adds of the micro-kernel's inner loop: 4 rows × 2 vectors of 4 columns. */
-const MICRO_KERNEL_MULTIPLY_ADDS = 8;
+/** The FMA micro-kernel's source function in the .wat (not exported there). */
+const FMA_SOURCE = '$matMulPacked5x8';
+/** The function it calls for edge tiles, copied into the FMA module beside it. */
+const PARTIAL_TILE = '$matMulPartialTile';
+/** The multiply-adds of its inner loop: 5 rows × 2 vectors of 4 columns. */
+const MICRO_KERNEL_MULTIPLY_ADDS = 10;
 
-/** The text of `(func (export "name") …)` in `source`, up to its matching parenthesis. */
+/** The text of `(func $name …)` or `(func (export "name") …)` in `source`, up to its matching parenthesis. */
 function functionText(source: string, name: string): string {
-  const start = source.indexOf(`(func (export "${name}")`);
-  if (start < 0) throw new Error(`${WAT_PATH} has no exported function ${name}`);
+  const start = source.indexOf(name.startsWith('$') ? `(func ${name} ` : `(func (export "${name}")`);
+  if (start < 0) throw new Error(`${WAT_PATH} has no function ${name}`);
   let depth = 0;
   for (let i = start; i < source.length; i++) {
     if (source[i] === ';' && source[i + 1] === ';') i = source.indexOf('\n', i);
@@ -33,11 +38,14 @@ function functionText(source: string, name: string): string {
   throw new Error(`unbalanced parentheses in ${name}`);
 }
 
-/** The relaxed-SIMD module: gumbelKernels.wat's matMulPacked with its mul+add pairs fused. */
+/** The relaxed-SIMD module: gumbelKernels.wat's $matMulPacked5x8 with its mul+add pairs fused, exported as matMulPacked. */
 export function fmaMicroKernelWat(source: string): string {
   const multiplyAdd =
     /\(f32x4\.add \(local\.get (\$\w+)\) \(f32x4\.mul \(local\.get (\$\w+)\) \(local\.get (\$\w+)\)\)\)/g;
-  const plain = functionText(source, 'matMulPacked');
+  const plain = functionText(source, FMA_SOURCE).replace(
+    `(func ${FMA_SOURCE} `,
+    '(func (export "matMulPacked") ',
+  );
   const fused = plain.replace(
     multiplyAdd,
     '(f32x4.relaxed_madd (local.get $2) (local.get $3) (local.get $1))',
@@ -45,12 +53,13 @@ export function fmaMicroKernelWat(source: string): string {
   const count = fused.split('f32x4.relaxed_madd').length - 1;
   if (count !== MICRO_KERNEL_MULTIPLY_ADDS) {
     throw new Error(
-      `matMulPacked has ${count} mul+add pairs of the expected form, not ${MICRO_KERNEL_MULTIPLY_ADDS}: update scripts/buildKernels.ts`,
+      `${FMA_SOURCE} has ${count} mul+add pairs of the expected form, not ${MICRO_KERNEL_MULTIPLY_ADDS}: update scripts/buildKernels.ts`,
     );
   }
-  return `;; Generated from ${WAT_PATH}'s matMulPacked by scripts/buildKernels.ts (mul+add → relaxed_madd).
+  return `;; Generated from ${WAT_PATH}'s ${FMA_SOURCE} by scripts/buildKernels.ts (mul+add → relaxed_madd).
 (module
   (import "env" "memory" (memory 1))
+  ${functionText(source, PARTIAL_TILE)}
   ${fused}
 )
 `;
@@ -80,7 +89,7 @@ export async function generatedKernelModule(): Promise<string> {
 /** The compiled kernels module, base64-encoded. */
 export const GUMBEL_KERNELS_WASM_BASE64 =
   '${kernels}';
-/** matMulPacked with relaxed-SIMD fused multiply-adds (needs relaxed SIMD), base64-encoded. */
+/** The FMA micro-kernel (gumbelKernels.wat's $matMulPacked5x8 with relaxed-SIMD fused multiply-adds), base64-encoded. */
 export const MAT_MUL_FMA_WASM_BASE64 =
   '${fma}';
 `;

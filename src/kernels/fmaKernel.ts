@@ -7,6 +7,9 @@
 import { MAT_MUL_FMA_WASM_BASE64 } from './gumbelKernelsWasm.js';
 import type { KernelExports } from './module.js';
 
+/** Rows per packed panel of A that the FMA micro-kernel takes (its tile is 5×8; mul+add's is 4×8). */
+export const FMA_PANEL_ROWS = 5;
+
 /** The micro-kernel's signature, the same in both variants. */
 export type MicroKernel = KernelExports['matMulPacked'];
 

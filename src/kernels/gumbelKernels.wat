@@ -685,7 +685,7 @@
                     (f64.promote_f32 (f32.load (i32.add (local.get $y) (local.get $offset))))
                     (f64.sub (f64.promote_f32 (f32.load (i32.add (local.get $dy) (local.get $offset))))
                       (local.get $dot))))
-                (local.set $t
+                  (local.set $t
                   (f64.promote_f32
                     (if (result f32) (local.get $tau)
                       (then (f32.load (i32.add (local.get $tau) (local.get $offset))))
@@ -1104,20 +1104,68 @@
   ;; each block packs A into panels of 4 rows and B into panels of 8 columns — transposes are folded
   ;; into the packing by the strides — then runs matMulPacked, which keeps each 4×8 tile of C in eight
   ;; f32x4 registers for the whole block (two loads of B, four broadcasts of A, eight mul+add per step).
+  ;; With relaxed SIMD the FMA micro-kernel runs instead, on panels of 5 rows (end of the module).
   ;; Packs rows [0, m) × columns [0, k) of A (element (i, p) at a + 4·(i·rowStride + p·colStride))
-  ;; into panels of 4 rows: panel q holds, for p = 0..k−1, A[4q+0..4q+3][p]; rows past m are 0.
+  ;; into panels of `panelRows` rows (4 for matMulPacked, 5 for the FMA micro-kernel): panel q holds, for
+  ;; p = 0..k−1, A[panelRows·q + r][p] for r = 0..panelRows − 1; rows past m are 0.
   (func (export "matMulPackA") (param $a i32) (param $rowStride i32) (param $colStride i32)
-        (param $m i32) (param $k i32) (param $dst i32)
-    (local $i0 i32) (local $p i32) (local $r i32) (local $row i32)
+        (param $m i32) (param $k i32) (param $dst i32) (param $panelRows i32)
+    (local $i0 i32) (local $p i32) (local $r i32) (local $row i32) (local $src i32) (local $stride i32)
+    (local $step i32)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $step (i32.shl (local.get $panelRows) (i32.const 2)))
     (local.set $i0 (i32.const 0))
     (block $done (loop $panels
       (br_if $done (i32.ge_u (local.get $i0) (local.get $m)))
       (local.set $p (i32.const 0))
+      ;; A full panel goes by f32x4 (what the dense layer's products need); the rest, element by element.
+      (if (i32.le_u (i32.add (local.get $i0) (local.get $panelRows)) (local.get $m))
+        (then
+          (local.set $src (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i0) (local.get $rowStride)) (i32.const 2))))
+          (if (i32.eq (local.get $rowStride) (i32.const 1))
+            (then ;; Aᵀ stored: the panel's elements of column p lie side by side
+              (local.set $stride (i32.shl (local.get $colStride) (i32.const 2)))
+              (block $fdone (loop $fast
+                (br_if $fdone (i32.ge_u (local.get $p) (local.get $k)))
+                (v128.store (local.get $dst) (v128.load (local.get $src)))
+                (if (i32.eq (local.get $panelRows) (i32.const 5))
+                  (then (f32.store offset=16 (local.get $dst) (f32.load offset=16 (local.get $src)))))
+                (local.set $src (i32.add (local.get $src) (local.get $stride)))
+                (local.set $dst (i32.add (local.get $dst) (local.get $step)))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (br $fast))))
+            (else (if (i32.eq (local.get $colStride) (i32.const 1))
+              (then ;; A stored: four rows, four columns at a time, transposed in registers (a fifth row copied)
+                (local.set $stride (i32.shl (local.get $rowStride) (i32.const 2)))
+                (block $fdone (loop $fast
+                  (br_if $fdone (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $k)))
+                  (local.set $x0 (v128.load (local.get $src)))
+                  (local.set $x1 (v128.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 1)))))
+                  (local.set $x2 (v128.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 2)))))
+                  (local.set $x3 (v128.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 3)))))
+                  (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x0) (local.get $x1)))
+                  (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x0) (local.get $x1)))
+                  (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x2) (local.get $x3)))
+                  (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x2) (local.get $x3)))
+                  (v128.store (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+                  (v128.store (i32.add (local.get $dst) (i32.mul (local.get $step) (i32.const 1))) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+                  (v128.store (i32.add (local.get $dst) (i32.mul (local.get $step) (i32.const 2))) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+                  (v128.store (i32.add (local.get $dst) (i32.mul (local.get $step) (i32.const 3))) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+                  (if (i32.eq (local.get $panelRows) (i32.const 5))
+                    (then
+                    (f32.store offset=16 (local.get $dst) (f32.load offset=0 (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 4)))))
+                    (f32.store offset=16 (i32.add (local.get $dst) (i32.mul (local.get $step) (i32.const 1))) (f32.load offset=4 (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 4)))))
+                    (f32.store offset=16 (i32.add (local.get $dst) (i32.mul (local.get $step) (i32.const 2))) (f32.load offset=8 (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 4)))))
+                    (f32.store offset=16 (i32.add (local.get $dst) (i32.mul (local.get $step) (i32.const 3))) (f32.load offset=12 (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 4)))))))
+                  (local.set $src (i32.add (local.get $src) (i32.const 16)))
+                  (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $step) (i32.const 2))))
+                  (local.set $p (i32.add (local.get $p) (i32.const 4)))
+                  (br $fast)))))))))
       (block $pdone (loop $columns
         (br_if $pdone (i32.ge_u (local.get $p) (local.get $k)))
         (local.set $r (i32.const 0))
         (block $rdone (loop $rows
-          (br_if $rdone (i32.ge_u (local.get $r) (i32.const 4)))
+          (br_if $rdone (i32.ge_u (local.get $r) (local.get $panelRows)))
           (local.set $row (i32.add (local.get $i0) (local.get $r)))
           (f32.store (local.get $dst)
             (if (result f32) (i32.lt_u (local.get $row) (local.get $m))
@@ -1130,18 +1178,67 @@
           (br $rows)))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br $columns)))
-      (local.set $i0 (i32.add (local.get $i0) (i32.const 4)))
+      (local.set $i0 (i32.add (local.get $i0) (local.get $panelRows)))
       (br $panels))))
 
   ;; Packs rows [0, k) × columns [0, n) of B (element (p, j) at b + 4·(p·rowStride + j·colStride))
   ;; into panels of 8 columns: panel q holds, for p = 0..k−1, B[p][8q+0..8q+7]; columns past n are 0.
   (func (export "matMulPackB") (param $b i32) (param $rowStride i32) (param $colStride i32)
         (param $k i32) (param $n i32) (param $dst i32)
-    (local $j0 i32) (local $p i32) (local $c i32) (local $column i32)
+    (local $j0 i32) (local $p i32) (local $c i32) (local $column i32) (local $src i32) (local $stride i32)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
     (local.set $j0 (i32.const 0))
     (block $done (loop $panels
       (br_if $done (i32.ge_u (local.get $j0) (local.get $n)))
       (local.set $p (i32.const 0))
+      ;; A full panel goes by f32x4 (what the dense layer's products need); the rest, element by element.
+      (if (i32.le_u (i32.add (local.get $j0) (i32.const 8)) (local.get $n))
+        (then
+          (local.set $src (i32.add (local.get $b) (i32.shl (i32.mul (local.get $j0) (local.get $colStride)) (i32.const 2))))
+          (if (i32.eq (local.get $colStride) (i32.const 1))
+            (then ;; B stored: the panel's eight elements of row p lie side by side
+              (local.set $stride (i32.shl (local.get $rowStride) (i32.const 2)))
+              (block $fdone (loop $fast
+                (br_if $fdone (i32.ge_u (local.get $p) (local.get $k)))
+                (v128.store (local.get $dst) (v128.load (local.get $src)))
+                (v128.store offset=16 (local.get $dst) (v128.load offset=16 (local.get $src)))
+                (local.set $src (i32.add (local.get $src) (local.get $stride)))
+                (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (br $fast))))
+            (else (if (i32.eq (local.get $rowStride) (i32.const 1))
+              (then ;; Bᵀ stored: eight columns, four rows at a time, transposed in registers
+                (local.set $stride (i32.shl (local.get $colStride) (i32.const 2)))
+                (block $fdone (loop $fast
+                  (br_if $fdone (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $k)))
+                  (local.set $x0 (v128.load (local.get $src)))
+                  (local.set $x1 (v128.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 1)))))
+                  (local.set $x2 (v128.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 2)))))
+                  (local.set $x3 (v128.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 3)))))
+                  (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x0) (local.get $x1)))
+                  (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x0) (local.get $x1)))
+                  (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x2) (local.get $x3)))
+                  (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x2) (local.get $x3)))
+                  (v128.store (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+                  (v128.store offset=32 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+                  (v128.store offset=64 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+                  (v128.store offset=96 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+                  (local.set $x0 (v128.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 4)))))
+                  (local.set $x1 (v128.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 5)))))
+                  (local.set $x2 (v128.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 6)))))
+                  (local.set $x3 (v128.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 7)))))
+                  (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x0) (local.get $x1)))
+                  (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x0) (local.get $x1)))
+                  (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x2) (local.get $x3)))
+                  (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x2) (local.get $x3)))
+                  (v128.store offset=16 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+                  (v128.store offset=48 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+                  (v128.store offset=80 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+                  (v128.store offset=112 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+                  (local.set $src (i32.add (local.get $src) (i32.const 16)))
+                  (local.set $dst (i32.add (local.get $dst) (i32.const 128)))
+                  (local.set $p (i32.add (local.get $p) (i32.const 4)))
+                  (br $fast)))))))))
       (block $pdone (loop $rows
         (br_if $pdone (i32.ge_u (local.get $p) (local.get $k)))
         (local.set $c (i32.const 0))
@@ -1162,6 +1259,31 @@
       (local.set $j0 (i32.add (local.get $j0) (i32.const 8)))
       (br $panels))))
 
+  ;; Copies a tile computed in $tile (rows of 8 floats) into C where it lies inside C — rows
+  ;; i0..i0+rows−1 below m, columns j0..j0+7 below n — adding to C when accumulating. Both
+  ;; micro-kernels end their edge tiles with it.
+  (func $matMulPartialTile (param $tile i32) (param $rows i32) (param $c i32) (param $ldc i32)
+        (param $i0 i32) (param $j0 i32) (param $m i32) (param $n i32) (param $accumulate i32)
+    (local $r i32) (local $col i32) (local $out i32)
+    (block $rdone (loop $rows
+      (br_if $rdone (i32.or (i32.ge_u (local.get $r) (local.get $rows))
+                            (i32.ge_u (i32.add (local.get $i0) (local.get $r)) (local.get $m))))
+      (local.set $col (i32.const 0))
+      (block $cdone (loop $cols
+        (br_if $cdone (i32.or (i32.ge_u (local.get $col) (i32.const 8))
+                              (i32.ge_u (i32.add (local.get $j0) (local.get $col)) (local.get $n))))
+        (local.set $out (i32.add (local.get $c) (i32.shl (i32.add
+          (i32.mul (i32.add (local.get $i0) (local.get $r)) (local.get $ldc))
+          (i32.add (local.get $j0) (local.get $col))) (i32.const 2))))
+        (f32.store (local.get $out) (f32.add
+          (if (result f32) (local.get $accumulate) (then (f32.load (local.get $out))) (else (f32.const 0)))
+          (f32.load (i32.add (local.get $tile) (i32.shl
+            (i32.add (i32.shl (local.get $r) (i32.const 3)) (local.get $col)) (i32.const 2))))))
+        (local.set $col (i32.add (local.get $col) (i32.const 1)))
+        (br $cols)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rows))))
+
   ;; C[0..m)[0..n) (+)= packedA · packedB over k, C row-major with row stride ldc (floats).
   ;; Every 4×8 tile is computed in registers; tiles that cross m or n go through $tile.
   (func (export "matMulPacked") (param $pa i32) (param $pb i32) (param $m i32) (param $n i32)
@@ -1170,7 +1292,7 @@
     (local $a v128) (local $b0 v128) (local $b1 v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
-    (local $out i32) (local $stride i32) (local $full i32) (local $r i32) (local $col i32)
+    (local $out i32) (local $stride i32) (local $full i32)
     (local.set $j0 (i32.const 0))
     (block $jdone (loop $jpanels
       (br_if $jdone (i32.ge_u (local.get $j0) (local.get $n)))
@@ -1242,26 +1364,8 @@
         (v128.store offset=16 (local.get $out) (local.get $c31))
         ;; A partial tile: copy its part inside C (adding when accumulating).
         (if (i32.eqz (local.get $full))
-          (then
-            (local.set $r (i32.const 0))
-            (block $rdone (loop $rows
-              (br_if $rdone (i32.or (i32.ge_u (local.get $r) (i32.const 4))
-                                    (i32.ge_u (i32.add (local.get $i0) (local.get $r)) (local.get $m))))
-              (local.set $col (i32.const 0))
-              (block $cdone (loop $cols
-                (br_if $cdone (i32.or (i32.ge_u (local.get $col) (i32.const 8))
-                                      (i32.ge_u (i32.add (local.get $j0) (local.get $col)) (local.get $n))))
-                (local.set $out (i32.add (local.get $c) (i32.shl (i32.add
-                  (i32.mul (i32.add (local.get $i0) (local.get $r)) (local.get $ldc))
-                  (i32.add (local.get $j0) (local.get $col))) (i32.const 2))))
-                (f32.store (local.get $out) (f32.add
-                  (if (result f32) (local.get $accumulate) (then (f32.load (local.get $out))) (else (f32.const 0)))
-                  (f32.load (i32.add (local.get $tile) (i32.shl
-                    (i32.add (i32.shl (local.get $r) (i32.const 3)) (local.get $col)) (i32.const 2))))))
-                (local.set $col (i32.add (local.get $col) (i32.const 1)))
-                (br $cols)))
-              (local.set $r (i32.add (local.get $r) (i32.const 1)))
-              (br $rows)))))
+          (then (call $matMulPartialTile (local.get $tile) (i32.const 4) (local.get $c) (local.get $ldc)
+                  (local.get $i0) (local.get $j0) (local.get $m) (local.get $n) (local.get $accumulate))))
         (local.set $i0 (i32.add (local.get $i0) (i32.const 4)))
         (br $ipanels)))
       (local.set $j0 (i32.add (local.get $j0) (i32.const 8)))
@@ -1377,4 +1481,110 @@
     (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $z)) (v128.const f32x4 0.33333334 0.33333334 0.33333334 0.33333334)))
     (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $z)) (v128.const f32x4 1 1 1 1)))
     (f32x4.mul (f32x4.add (local.get $s) (local.get $s)) (local.get $p)))
+  ;; ---- The FMA micro-kernel's source: a 5×8 tile of C ------------------------------------------
+  ;; Not called in this module: scripts/buildKernels.ts rewrites its ten mul+add pairs into
+  ;; f32x4.relaxed_madd and ships the result as the FMA module's matMulPacked (src/kernels/fmaKernel.ts),
+  ;; on A packed by matMulPackA in panels of 5 rows. V8 (Node 20) emitted every load of the loop body
+  ;; before its arithmetic, so the tile is as large as 15 xmm registers allow with every operand loaded at
+  ;; once: 10 accumulators, 2 vectors of B, A's rows 0–3 in one vector and one splat. Fused, it ran
+  ;; at the f32x4 ceiling, 5 % faster than 4×8; as mul+add (one more temporary, and the shuffles share
+  ;; the multiply and add pipes) it was 10 % slower than matMulPacked, which stays the fallback.
+  (func $matMulPacked5x8 (param $pa i32) (param $pb i32) (param $m i32) (param $n i32)
+        (param $k i32) (param $c i32) (param $ldc i32) (param $accumulate i32) (param $tile i32)
+    (local $i0 i32) (local $j0 i32) (local $ap i32) (local $bp i32) (local $p i32)
+    (local $a v128) (local $aq v128) (local $b0 v128) (local $b1 v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128)
+    (local $c30 v128) (local $c31 v128) (local $c40 v128) (local $c41 v128)
+    (local $out i32) (local $stride i32) (local $full i32)
+    (local.set $j0 (i32.const 0))
+    (block $jdone (loop $jpanels
+      (br_if $jdone (i32.ge_u (local.get $j0) (local.get $n)))
+      (local.set $i0 (i32.const 0))
+      (block $idone (loop $ipanels
+        (br_if $idone (i32.ge_u (local.get $i0) (local.get $m)))
+        (local.set $ap (i32.add (local.get $pa) (i32.mul (i32.mul (local.get $i0) (i32.const 4)) (local.get $k))))
+        (local.set $bp (i32.add (local.get $pb) (i32.mul (i32.shl (local.get $j0) (i32.const 2)) (local.get $k))))
+        (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c01 (v128.const i32x4 0 0 0 0))
+        (local.set $c10 (v128.const i32x4 0 0 0 0)) (local.set $c11 (v128.const i32x4 0 0 0 0))
+        (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c21 (v128.const i32x4 0 0 0 0))
+        (local.set $c30 (v128.const i32x4 0 0 0 0)) (local.set $c31 (v128.const i32x4 0 0 0 0))
+        (local.set $c40 (v128.const i32x4 0 0 0 0)) (local.set $c41 (v128.const i32x4 0 0 0 0))
+        (local.set $p (local.get $k))
+        ;; Rows 0–3 of A come in one f32x4 and are splatted by shuffles, row 4 by a splatting load.
+        (block $kdone (loop $kloop
+          (br_if $kdone (i32.eqz (local.get $p)))
+          (local.set $b0 (v128.load (local.get $bp)))
+          (local.set $b1 (v128.load offset=16 (local.get $bp)))
+          (local.set $aq (v128.load (local.get $ap)))
+          (local.set $a (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $aq) (local.get $aq)))
+          (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $a) (local.get $b0))))
+          (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $a) (local.get $b1))))
+          (local.set $a (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $aq) (local.get $aq)))
+          (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $a) (local.get $b0))))
+          (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $a) (local.get $b1))))
+          (local.set $a (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $aq) (local.get $aq)))
+          (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $a) (local.get $b0))))
+          (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $a) (local.get $b1))))
+          (local.set $a (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $aq) (local.get $aq)))
+          (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $a) (local.get $b0))))
+          (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $a) (local.get $b1))))
+          (local.set $a (v128.load32_splat offset=16 (local.get $ap)))
+          (local.set $c40 (f32x4.add (local.get $c40) (f32x4.mul (local.get $a) (local.get $b0))))
+          (local.set $c41 (f32x4.add (local.get $c41) (f32x4.mul (local.get $a) (local.get $b1))))
+          (local.set $ap (i32.add (local.get $ap) (i32.const 20)))
+          (local.set $bp (i32.add (local.get $bp) (i32.const 32)))
+          (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+          (br $kloop)))
+        ;; Where the tile lies wholly inside C, write C directly; otherwise into $tile (stride 8).
+        (local.set $full (i32.and (i32.le_u (i32.add (local.get $i0) (i32.const 5)) (local.get $m))
+                                  (i32.le_u (i32.add (local.get $j0) (i32.const 8)) (local.get $n))))
+        (if (local.get $full)
+          (then
+            (local.set $out (i32.add (local.get $c) (i32.shl
+              (i32.add (i32.mul (local.get $i0) (local.get $ldc)) (local.get $j0)) (i32.const 2))))
+            (local.set $stride (i32.shl (local.get $ldc) (i32.const 2))))
+          (else
+            (local.set $out (local.get $tile))
+            (local.set $stride (i32.const 32))))
+        (if (i32.and (local.get $accumulate) (local.get $full))
+          (then
+            (local.set $c00 (f32x4.add (local.get $c00) (v128.load (local.get $out))))
+            (local.set $c01 (f32x4.add (local.get $c01) (v128.load offset=16 (local.get $out))))
+            (local.set $out (i32.add (local.get $out) (local.get $stride)))
+            (local.set $c10 (f32x4.add (local.get $c10) (v128.load (local.get $out))))
+            (local.set $c11 (f32x4.add (local.get $c11) (v128.load offset=16 (local.get $out))))
+            (local.set $out (i32.add (local.get $out) (local.get $stride)))
+            (local.set $c20 (f32x4.add (local.get $c20) (v128.load (local.get $out))))
+            (local.set $c21 (f32x4.add (local.get $c21) (v128.load offset=16 (local.get $out))))
+            (local.set $out (i32.add (local.get $out) (local.get $stride)))
+            (local.set $c30 (f32x4.add (local.get $c30) (v128.load (local.get $out))))
+            (local.set $c31 (f32x4.add (local.get $c31) (v128.load offset=16 (local.get $out))))
+            (local.set $out (i32.add (local.get $out) (local.get $stride)))
+            (local.set $c40 (f32x4.add (local.get $c40) (v128.load (local.get $out))))
+            (local.set $c41 (f32x4.add (local.get $c41) (v128.load offset=16 (local.get $out))))
+            (local.set $out (i32.add (local.get $out) (local.get $stride)))
+            (local.set $out (i32.sub (local.get $out) (i32.mul (local.get $stride) (i32.const 5))))))
+        (v128.store (local.get $out) (local.get $c00))
+        (v128.store offset=16 (local.get $out) (local.get $c01))
+        (local.set $out (i32.add (local.get $out) (local.get $stride)))
+        (v128.store (local.get $out) (local.get $c10))
+        (v128.store offset=16 (local.get $out) (local.get $c11))
+        (local.set $out (i32.add (local.get $out) (local.get $stride)))
+        (v128.store (local.get $out) (local.get $c20))
+        (v128.store offset=16 (local.get $out) (local.get $c21))
+        (local.set $out (i32.add (local.get $out) (local.get $stride)))
+        (v128.store (local.get $out) (local.get $c30))
+        (v128.store offset=16 (local.get $out) (local.get $c31))
+        (local.set $out (i32.add (local.get $out) (local.get $stride)))
+        (v128.store (local.get $out) (local.get $c40))
+        (v128.store offset=16 (local.get $out) (local.get $c41))
+        ;; A partial tile: copy its part inside C (adding when accumulating).
+        (if (i32.eqz (local.get $full))
+          (then (call $matMulPartialTile (local.get $tile) (i32.const 5) (local.get $c) (local.get $ldc)
+                  (local.get $i0) (local.get $j0) (local.get $m) (local.get $n) (local.get $accumulate))))
+        (local.set $i0 (i32.add (local.get $i0) (i32.const 5)))
+        (br $ipanels)))
+      (local.set $j0 (i32.add (local.get $j0) (i32.const 8)))
+      (br $jpanels))))
+
 )

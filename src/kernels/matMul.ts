@@ -2,7 +2,7 @@ import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-co
 import type { Tensor } from '../tf.js';
 import { tf } from '../tf.js';
 import { type CpuBackendLike, type WasmBackendLike, wasmBackendKernels } from './backendMemory.js';
-import { fmaMicroKernelOn, type MicroKernel, relaxedSimdAvailable } from './fmaKernel.js';
+import { FMA_PANEL_ROWS, fmaMicroKernelOn, type MicroKernel, relaxedSimdAvailable } from './fmaKernel.js';
 import { type KernelExports, ScratchKernels } from './module.js';
 import { FUSED_BACKENDS, fusedKernelsActive } from './register.js';
 
@@ -11,12 +11,12 @@ export const PACKED_MAT_MUL = 'GumbelPackedMatMul';
 
 /**
  * Rows of the shared dimension per packed block: a block's 8-column panel of B (8 KB) stays in L1
- * while the 4-row panels of A stream past it, and the block's packed B (≤ 256·N floats) in L2.
+ * while the 4- or 5-row panels of A stream past it, and the block's packed B (≤ 256·N floats) in L2.
  */
 const BLOCK = 256;
 
 /** The sizes of C = op(A)·op(B) and where each operand's elements lie (strides in elements). */
-interface Product {
+export interface Product {
   rows: number;
   shared: number;
   columns: number;
@@ -28,7 +28,13 @@ interface Product {
   bColumnStride: number;
 }
 
-function productOf(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): Product {
+/** The product op(A)·op(B) of matrices shaped like `a` and `b` (exported for bench/matMulParts.ts). */
+export function productOf(
+  a: Pick<TensorInfo, 'shape'>,
+  b: Pick<TensorInfo, 'shape'>,
+  transposeA: boolean,
+  transposeB: boolean,
+): Product {
   const [aRows, aColumns] = a.shape;
   const [bRows, bColumns] = b.shape;
   return {
@@ -42,28 +48,50 @@ function productOf(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB
   };
 }
 
-/** Bytes of the packing buffers: A's block, B's block and one 4×8 tile. */
-function scratchBytes(product: Product): { packedA: number; packedB: number; tile: number } {
+/** Rows per packed panel of A for the mul+add micro-kernel (matMulPacked: a 4×8 tile). */
+const MUL_ADD_PANEL_ROWS = 4;
+
+/** A micro-kernel and the rows per panel of A it takes. */
+export interface MicroKernelChoice {
+  run: MicroKernel;
+  panelRows: number;
+}
+
+/**
+ * The micro-kernel for a product on `memory`: the FMA one (5×8) where it is on and relaxed SIMD
+ * validates, else `exports`' mul+add one (4×8).
+ */
+export function microKernelOn(exports: KernelExports, memory: WebAssembly.Memory): MicroKernelChoice {
+  const fma = fmaEnabled && fmaMicroKernelOn(memory);
+  return fma
+    ? { run: fma, panelRows: FMA_PANEL_ROWS }
+    : { run: exports.matMulPacked, panelRows: MUL_ADD_PANEL_ROWS };
+}
+
+/** Bytes of the packing buffers: A's block, B's block and one tile (≤ 5×8) for the edges. */
+export function scratchBytes(
+  product: Product,
+  panelRows: number,
+): { packedA: number; packedB: number; tile: number } {
   const block = Math.min(BLOCK, product.shared);
   return {
-    packedA: Math.ceil(product.rows / 4) * 4 * block * 4,
+    packedA: Math.ceil(product.rows / panelRows) * panelRows * block * 4,
     packedB: Math.ceil(product.columns / 8) * 8 * block * 4,
-    tile: 32 * 4,
+    tile: FMA_PANEL_ROWS * 8 * 4,
   };
 }
 
 /**
- * Runs the blocked product on `exports`' memory (`memory`): byte offsets of A, B, C and the scratch
- * buffers. The micro-kernel is the FMA one where it is on and relaxed SIMD validates, else mul+add.
+ * Runs the blocked product with `microKernel` and `exports`' packing: byte offsets of A, B, C and
+ * the scratch buffers. Exported for bench/matMulParts.ts, which times its parts alone.
  */
-function multiply(
+export function multiply(
   exports: KernelExports,
-  memory: WebAssembly.Memory,
+  microKernel: MicroKernelChoice,
   product: Product,
   at: { a: number; b: number; c: number; packedA: number; packedB: number; tile: number },
 ): void {
   const { rows, shared, columns } = product;
-  const microKernel: MicroKernel = (fmaEnabled && fmaMicroKernelOn(memory)) || exports.matMulPacked;
   for (let start = 0; start < shared; start += BLOCK) {
     const block = Math.min(BLOCK, shared - start);
     exports.matMulPackA(
@@ -73,6 +101,7 @@ function multiply(
       rows,
       block,
       at.packedA,
+      microKernel.panelRows,
     );
     exports.matMulPackB(
       at.b + 4 * start * product.bRowStride,
@@ -82,7 +111,7 @@ function multiply(
       columns,
       at.packedB,
     );
-    microKernel(at.packedA, at.packedB, rows, columns, block, at.c, columns, start > 0 ? 1 : 0, at.tile);
+    microKernel.run(at.packedA, at.packedB, rows, columns, block, at.c, columns, start > 0 ? 1 : 0, at.tile);
   }
 }
 
@@ -91,18 +120,19 @@ function packedMatMul(backendName: string): KernelConfig['kernelFunc'] {
     const { a, b } = inputs as Record<string, TensorInfo>;
     const { transposeA, transposeB } = attrs as NamedAttrMap & Record<string, boolean>;
     const product = productOf(a, b, transposeA, transposeB);
-    const scratch = scratchBytes(product);
     const outputShape = [product.rows, product.columns];
     if (backendName === 'wasm') {
       const exports = wasmBackendKernels(backend) as KernelExports;
       const wasm = backend as unknown as WasmBackendLike;
+      const memory = wasm.wasm.asm?.memory as WebAssembly.Memory; // wasmBackendKernels checked it
+      const microKernel = microKernelOn(exports, memory);
+      const scratch = scratchBytes(product, microKernel.panelRows);
       const output = wasm.makeOutput(outputShape, 'float32');
       const buffers = wasm.makeOutput([(scratch.packedA + scratch.packedB + scratch.tile) / 4], 'float32');
       const offset = (info: TensorInfo) => wasm.dataIdMap.get(info.dataId)?.memoryOffset ?? 0;
       const start = offset(buffers);
       if (product.rows * product.columns > 0) {
-        const memory = wasm.wasm.asm?.memory as WebAssembly.Memory; // wasmBackendKernels checked it
-        multiply(exports, memory, product, {
+        multiply(exports, microKernel, product, {
           a: offset(a),
           b: offset(b),
           c: offset(output),
@@ -115,6 +145,8 @@ function packedMatMul(backendName: string): KernelConfig['kernelFunc'] {
       return output;
     }
     const kernels = ScratchKernels.get() as ScratchKernels;
+    const microKernel = microKernelOn(kernels.exports, kernels.memory);
+    const scratch = scratchBytes(product, microKernel.panelRows);
     const cpu = backend as unknown as CpuBackendLike;
     const sizes = [a, b].map((info) => tf.util.sizeFromShape(info.shape));
     const outputSize = product.rows * product.columns;
@@ -129,7 +161,7 @@ function packedMatMul(backendName: string): KernelConfig['kernelFunc'] {
     kernels.floats(aAt, sizes[0]).set(cpu.readSync(a.dataId));
     kernels.floats(bAt, sizes[1]).set(cpu.readSync(b.dataId));
     if (outputSize > 0)
-      multiply(kernels.exports, kernels.memory, product, { a: aAt, b: bAt, c: cAt, packedA, packedB, tile });
+      multiply(kernels.exports, microKernel, product, { a: aAt, b: bAt, c: cAt, packedA, packedB, tile });
     return cpu.makeTensorInfo(outputShape, 'float32', kernels.floats(cAt, outputSize).slice());
   };
 }

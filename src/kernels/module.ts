@@ -88,6 +88,7 @@ export interface KernelExports {
     rows: number,
     shared: number,
     out: number,
+    panelRows: number,
   ): void;
   matMulPackB(
     b: number,
