@@ -162,6 +162,7 @@ describe('data-parallel gradients', () => {
       let worstShare = 0;
       expected.gradients.forEach((gradient, i) => {
         const terms = expected.absoluteTerms[i];
+        expect(moments[i]).toHaveLength(gradient.length);
         moments[i].forEach((m, j) => {
           const bound = 2 * (reordering * terms[j] + 2 * FLOAT32_ROUNDOFF * Math.abs(gradient[j]));
           const difference = Math.abs(m / (1 - 0.9) - gradient[j]);

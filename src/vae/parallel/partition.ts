@@ -44,3 +44,19 @@ export function noisePerRow(shape: VaeShape): number {
 export function parameterSizes(shape: VaeShape): number[] {
   return layerPlan(shape).flatMap(({ inputs, units }) => [inputs * units, units]);
 }
+
+/**
+ * Which worker updates each parameter (Adam and its moments): contiguous runs of parameters in
+ * order, cut where the running total of sizes crosses each worker's equal share, so every worker
+ * updates about as many numbers (the default model: the encoder's on one worker, the decoder's on
+ * the other).
+ */
+export function parameterOwners(sizes: number[], workers: number): number[] {
+  const total = sizes.reduce((sum, size) => sum + size, 0);
+  let before = 0;
+  return sizes.map((size) => {
+    const owner = Math.min(workers - 1, Math.floor(((before + size / 2) / total) * workers));
+    before += size;
+    return owner;
+  });
+}

@@ -5,7 +5,7 @@ import { checkWorkers, DEFAULT_TRAIN_CONFIG } from '../config.js';
 import { checkVaeShape, DEFAULT_VAE_SHAPE, type VaeShape } from '../model.js';
 import type { KlKind } from '../objective.js';
 import { CONTROL_WORDS } from './barrier.js';
-import { noisePerRow, parameterSizes, splitRows } from './partition.js';
+import { noisePerRow, parameterOwners, parameterSizes, splitRows } from './partition.js';
 import type { TrainingState, WorkerSetup } from './protocol.js';
 import { WorkerGroup } from './workerGroup.js';
 
@@ -55,13 +55,14 @@ function checkOptions(options: ParallelTrainingOptions): Required<ParallelTraini
 }
 
 /**
- * Data-parallel training of a VAE on worker threads (Node only). Every worker holds the whole model
- * and Adam's state; a step gives each worker a contiguous share of the batch's rows, each computes
- * the gradient of its rows' share of the batch's −ELBO (with the one-thread batch's noise for those
- * rows), and one all-reduce through shared memory (one barrier a step) sums the workers' gradients
- * in worker order, so every worker applies the same Adam update to the same bits. Only the sums
- * over the batch's rows (the kernel and bias gradients, the loss) are added in another order than
- * in one thread, so results match one thread up to float rounding. The calling thread only waits.
+ * Data-parallel training of a VAE on worker threads (Node only). Every worker holds the whole model;
+ * a step gives each worker a contiguous share of the batch's rows, and each computes the gradient of
+ * its rows' share of the batch's −ELBO (with the one-thread batch's noise for those rows). Through
+ * shared memory the workers then sum the gradients in worker order (barrier 1), each updates its
+ * contiguous share of the parameters with Adam (holding their moments), and each takes the others'
+ * updated parameters (barrier 2), so every copy of the model holds the same bits. Only the sums over
+ * the batch's rows (the kernel and bias gradients, the loss) are added in another order than in one
+ * thread, so results match one thread up to float rounding. The calling thread only waits.
  *
  * Dispose it (or the threads keep the process alive).
  */
@@ -79,11 +80,20 @@ export class ParallelTrainingPool {
     // Each slot holds every parameter's gradient and the loss; two sets of one slot per worker.
     const slotLength = parameterSizes(this.shape).reduce((sum, size) => sum + size, 0) + 1;
     const slots = new SharedArrayBuffer(2 * this.workers * slotLength * 4);
+    const sharedParameters = new SharedArrayBuffer((slotLength - 1) * 4);
     const backend = isBackendInitialized() ? activeBackend() : '';
     const fusedKernels = isBackendInitialized() ? fusedKernelsActive() : true;
     const setups = Array.from(
       { length: this.workers },
-      (_, index): WorkerSetup => ({ ...options, index, backend, fusedKernels, control, slots }),
+      (_, index): WorkerSetup => ({
+        ...options,
+        index,
+        backend,
+        fusedKernels,
+        control,
+        slots,
+        sharedParameters,
+      }),
     );
     this.group = new WorkerGroup(setups, new Int32Array(control));
   }
@@ -146,12 +156,21 @@ export class ParallelTrainingPool {
     return losses[0];
   }
 
-  /** The whole model's parameters and Adam state (the first worker's; every copy is the same). */
+  /** The whole model's parameters and Adam state, gathered from the workers. */
   async readState(): Promise<TrainingState> {
     const replies = await this.group.request(() => [{ kind: 'readState' }]);
-    const [first] = replies;
-    if (first.kind !== 'state') throw new Error('a training worker sent no state');
-    return first.state;
+    const states = replies.map((reply) => {
+      if (reply.kind !== 'state') throw new Error('a training worker sent no state');
+      return reply.state;
+    });
+    // Every worker holds the parameters; each parameter's moments come from the worker updating it.
+    const owners = parameterOwners(parameterSizes(this.shape), this.workers);
+    const count = owners.length;
+    return {
+      parameters: states[0].parameters,
+      moments: states[0].moments.map((_, i) => states[owners[i % count]].moments[i]),
+      adamStep: states[0].adamStep,
+    };
   }
 
   /** Sets the whole model's parameters and Adam state on every worker (e.g. from a checkpoint). */

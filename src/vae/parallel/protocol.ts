@@ -22,6 +22,8 @@ export interface WorkerSetup {
   control: SharedArrayBuffer;
   /** The gradient exchange's slots: 2 sets × workers × (parameters + 1) floats. */
   slots: SharedArrayBuffer;
+  /** Every parameter once (floats in slot order), each written by the worker that updates it. */
+  sharedParameters: SharedArrayBuffer;
 }
 
 /** The whole model's parameters and Adam state as plain arrays in parameter order. */

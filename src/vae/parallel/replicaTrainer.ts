@@ -4,21 +4,30 @@ import { RandomGenerator } from '../../random/generator.js';
 import { tf } from '../../tf.js';
 import { CategoricalVae } from '../model.js';
 import { elboTerms } from '../objective.js';
+import { barrier } from './barrier.js';
 import { GradientExchange } from './gradientExchange.js';
-import { noisePerRow } from './partition.js';
+import { noisePerRow, parameterOwners } from './partition.js';
 import type { RowShare, TrainingState, WorkerSetup } from './protocol.js';
-import { copyTensorInto } from './tensorCopy.js';
+import { copyTensorInto, tensorCopyOf } from './tensorCopy.js';
 
 /**
- * One worker of data-parallel training: a whole copy of the model and of Adam's state. A step takes
- * the gradient of this worker's rows' share of the batch's −ELBO, −Σ_rows ELBO / batchRows (the
- * one-thread batch noise for those rows), sums it with the other workers' through one all-reduce,
- * and applies the same Adam update as every other worker, so the copies stay equal bit for bit.
+ * One worker of data-parallel training: a whole copy of the model, and Adam's state for the
+ * parameters it updates ({@link parameterOwners}). A step takes the gradient of this worker's rows'
+ * share of the batch's −ELBO, −Σ_rows ELBO / batchRows (with the one-thread batch's noise for those
+ * rows), and publishes it (barrier 1); each worker then adds every worker's share of its own
+ * parameters' gradients in worker order, applies Adam to them and publishes them (barrier 2), and
+ * copies the others' — so every copy of the model holds the same bits, and the weight-sized work
+ * after the gradient (the sum, Adam) is split rather than repeated.
  */
 export class ReplicaTrainer {
   private readonly model: CategoricalVae;
   private readonly parameters: tf.Variable[];
   private readonly adam: Adam;
+  /** The parameters this worker updates and the others, each with its offset in a slot. */
+  private readonly owned: { parameter: tf.Variable; index: number; offset: number }[];
+  private readonly others: { parameter: tf.Variable; offset: number }[];
+  private readonly sharedParameters: Float32Array;
+  private readonly control: Int32Array;
   private readonly noiseRoot: RandomGenerator;
   private readonly exchange: GradientExchange;
   private readonly estimator: ConfiguredEstimator;
@@ -28,16 +37,32 @@ export class ReplicaTrainer {
   constructor(private readonly setup: WorkerSetup) {
     this.model = new CategoricalVae(setup.shape, new RandomGenerator(setup.seed).foldIn(0));
     this.parameters = this.model.parameters();
-    this.adam = new Adam(this.parameters, { learningRate: setup.learningRate });
+    const owners = parameterOwners(
+      this.parameters.map((parameter) => parameter.size),
+      setup.workers,
+    );
+    let offset = 0;
+    const placed = this.parameters.map((parameter, index) => {
+      const entry = { parameter, index, offset, owner: owners[index] };
+      offset += parameter.size;
+      return entry;
+    });
+    this.owned = placed.filter((entry) => entry.owner === setup.index);
+    this.others = placed.filter((entry) => entry.owner !== setup.index);
+    this.adam = new Adam(
+      this.owned.map((entry) => entry.parameter),
+      { learningRate: setup.learningRate },
+    );
+    this.sharedParameters = new Float32Array(setup.sharedParameters);
     this.noiseRoot = new RandomGenerator(setup.seed).foldIn(1);
     this.lossIndex = this.parameters.reduce((sum, parameter) => sum + parameter.size, 0);
-    const control = new Int32Array(setup.control);
+    this.control = new Int32Array(setup.control);
     this.exchange = new GradientExchange(
       setup.index,
       setup.workers,
       setup.slots,
       this.lossIndex + 1,
-      control,
+      this.control,
     );
     // As VaeTrainer's one-thread step: the same estimator, so the same code path.
     this.estimator = createEstimator({ name: setup.hard ? 'straight-through-gumbel' : 'gumbel-softmax' });
@@ -50,19 +75,34 @@ export class ReplicaTrainer {
     else slot.fill(0);
     const slots = this.exchange.allReduce();
     tf.tidy(() => {
-      let offset = 0;
-      const gradients = this.parameters.map((parameter) => {
+      const gradients = this.owned.map(({ parameter, offset }) => {
         const end = offset + parameter.size;
-        // Every worker's share, added in worker order (float32, the same bits on every worker).
-        const sum = slots
+        // Every worker's share, added in worker order (float32, as every worker would add them).
+        return slots
           .map((slot) => tf.tensor(slot.subarray(offset, end), parameter.shape))
           .reduce((total, share) => tf.add(total, share));
-        offset = end;
-        return sum;
       });
       this.adam.apply(gradients);
     });
+    this.shareUpdates();
     return slots.reduce((total, slot) => Math.fround(total + slot[this.lossIndex]), 0);
+  }
+
+  /**
+   * Publishes this worker's updated parameters and takes the others' (a second barrier), so every
+   * worker holds the same model for the next step.
+   */
+  private shareUpdates(): void {
+    if (this.setup.workers === 1) return;
+    for (const { parameter, offset } of this.owned) copyTensorInto(parameter, this.sharedParameters, offset);
+    barrier(this.control, this.setup.workers);
+    tf.tidy(() => {
+      for (const { parameter, offset } of this.others) {
+        parameter.assign(
+          tensorCopyOf(this.sharedParameters.subarray(offset, offset + parameter.size), parameter.shape),
+        );
+      }
+    });
   }
 
   /** Writes the gradients of −Σ_own rows ELBO / batchRows, then that loss, into `slot`. */
@@ -93,27 +133,43 @@ export class ReplicaTrainer {
     });
   }
 
-  /** Copies of every parameter and moment, and Adam's step. */
+  /**
+   * Copies of every parameter, of the moments of the parameters this worker updates (empty arrays
+   * for the others', which their owners hold), and Adam's step.
+   */
   readState(): TrainingState {
     const copy = (tensor: tf.Tensor) => (tensor.dataSync() as Float32Array).slice();
+    const moments = this.adam.moments();
+    const owned = this.owned.length;
+    // Adam's moments are [first of each owned parameter…, second of each…].
+    const ownMoments = (half: number) =>
+      this.parameters.map((_, index) => {
+        const k = this.owned.findIndex((entry) => entry.index === index);
+        return k < 0 ? new Float32Array(0) : copy(moments[half * owned + k]);
+      });
     return {
       parameters: this.parameters.map(copy),
-      moments: this.adam.moments().map(copy),
+      moments: [...ownMoments(0), ...ownMoments(1)],
       adamStep: this.adam.step,
     };
   }
 
-  /** Sets every parameter and moment, and Adam's step. */
+  /** Sets every parameter, the moments of the parameters this worker updates, and Adam's step. */
   writeState(state: TrainingState): void {
-    const targets = [...this.parameters, ...this.adam.moments()];
-    const values = [...state.parameters, ...state.moments];
-    if (values.length !== targets.length || values.some((array, i) => array.length !== targets[i].size)) {
+    const count = this.parameters.length;
+    const moments = this.adam.moments();
+    const targets = [
+      ...this.parameters.map((parameter, index) => ({ target: parameter, values: state.parameters[index] })),
+      ...this.owned.flatMap(({ index }, k) => [
+        { target: moments[k], values: state.moments[index] },
+        { target: moments[this.owned.length + k], values: state.moments[count + index] },
+      ]),
+    ];
+    if (targets.some(({ target, values }) => values?.length !== target.size)) {
       throw new Error(`worker ${this.setup.index}: the state does not fit the model`);
     }
     tf.tidy(() => {
-      targets.forEach((target, i) => {
-        target.assign(tf.tensor(values[i], target.shape));
-      });
+      for (const { target, values } of targets) target.assign(tf.tensor(values, target.shape));
     });
     this.adam.step = state.adamStep;
   }

@@ -17,3 +17,11 @@ export function copyTensorInto(tensor: Tensor, target: Float32Array, offset: num
   }
   target.set(tf.backend().readSync(tensor.dataId) as Float32Array, offset);
 }
+
+/**
+ * A tensor holding a copy of `values` (e.g. a view of shared memory that changes later): the wasm
+ * backend copies into its heap anyway, the cpu backend would keep the array itself.
+ */
+export function tensorCopyOf(values: Float32Array, shape: number[]): Tensor {
+  return tf.tensor(tf.getBackend() === 'wasm' ? values : values.slice(), shape);
+}
