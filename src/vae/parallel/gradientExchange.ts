@@ -1,10 +1,10 @@
 import { barrier } from './barrier.js';
 
 /**
- * The one collective of data-parallel training, through shared memory: every worker writes an
- * equal-length float array into its slot ({@link nextSlot}), waits at one barrier and then reads
- * every worker's slot ({@link allReduce}), adding them in worker order so all workers get the same
- * bits. Calls alternate between two sets of slots: a worker writes a set again only after the next
+ * The gradient exchange of data-parallel training, through shared memory: every worker writes an
+ * equal-length float array into its slot ({@link nextSlot}; the parts others need), waits at one
+ * barrier and then reads every worker's slot ({@link allReduce}), adding the parts it needs in
+ * worker order. Calls alternate between two sets of slots: a worker writes a set again only after the next
  * call's barrier, which nobody passes before it has read this call's slots.
  */
 export class GradientExchange {

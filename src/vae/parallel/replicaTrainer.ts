@@ -14,10 +14,11 @@ import { copyTensorInto, tensorCopyOf } from './tensorCopy.js';
  * One worker of data-parallel training: a whole copy of the model, and Adam's state for the
  * parameters it updates ({@link parameterOwners}). A step takes the gradient of this worker's rows'
  * share of the batch's −ELBO, −Σ_rows ELBO / batchRows (with the one-thread batch's noise for those
- * rows), and publishes it (barrier 1); each worker then adds every worker's share of its own
- * parameters' gradients in worker order, applies Adam to them and publishes them (barrier 2), and
- * copies the others' — so every copy of the model holds the same bits, and the weight-sized work
- * after the gradient (the sum, Adam) is split rather than repeated.
+ * rows), and publishes the part of it that other workers update (barrier 1); each worker then
+ * adds every worker's share of its own parameters' gradients in worker order, applies Adam to them
+ * and publishes them (barrier 2), and copies the others' — so every copy of the model holds the
+ * same bits, and the weight-sized work after the gradient (the copies, the sum, Adam) is split
+ * rather than repeated.
  */
 export class ReplicaTrainer {
   private readonly model: CategoricalVae;
@@ -71,19 +72,28 @@ export class ReplicaTrainer {
   /** One training step; returns the whole batch's −ELBO (the same on every worker). */
   step(share: RowShare, step: number, temperature: number): number {
     const slot = this.exchange.nextSlot();
-    if (share.rows > 0) this.ownGradient(share, step, temperature, slot);
-    else slot.fill(0);
+    const own =
+      share.rows > 0
+        ? this.ownGradient(share, step, temperature, slot)
+        : tf.tidy(() => {
+            slot[this.lossIndex] = 0;
+            return this.owned.map(({ parameter }) => tf.zerosLike(parameter));
+          });
     const slots = this.exchange.allReduce();
     tf.tidy(() => {
-      const gradients = this.owned.map(({ parameter, offset }) => {
+      const gradients = this.owned.map(({ parameter, offset }, k) => {
         const end = offset + parameter.size;
-        // Every worker's share, added in worker order (float32, as every worker would add them).
+        // Every worker's share of this parameter's gradient, added in worker order (this worker's
+        // own share never left its tensor).
         return slots
-          .map((slot) => tf.tensor(slot.subarray(offset, end), parameter.shape))
-          .reduce((total, share) => tf.add(total, share));
+          .map((slot, worker) =>
+            worker === this.setup.index ? own[k] : tf.tensor(slot.subarray(offset, end), parameter.shape),
+          )
+          .reduce((total, part) => tf.add(total, part));
       });
       this.adam.apply(gradients);
     });
+    tf.dispose(own);
     this.shareUpdates();
     return slots.reduce((total, slot) => Math.fround(total + slot[this.lossIndex]), 0);
   }
@@ -105,13 +115,16 @@ export class ReplicaTrainer {
     });
   }
 
-  /** Writes the gradients of −Σ_own rows ELBO / batchRows, then that loss, into `slot`. */
-  private ownGradient(share: RowShare, step: number, temperature: number, slot: Float32Array): void {
+  /**
+   * The gradients of −Σ_own rows ELBO / batchRows: those of the parameters other workers update go
+   * into `slot` (then that loss), those of this worker's own parameters are returned as tensors.
+   */
+  private ownGradient(share: RowShare, step: number, temperature: number, slot: Float32Array): tf.Tensor[] {
     const { hard, kl, priorTemperature, shape } = this.setup;
     const seed = this.noiseRoot.foldIn(step);
     // Skip the noise of the rows before this worker's (whole Philox blocks, see splitRows).
     seed.reserveWords(share.firstRow * noisePerRow(shape));
-    tf.tidy(() => {
+    return tf.tidy(() => {
       const batch = tf.tensor2d(share.images, [share.rows, shape.inputSize]);
       const { value, grads } = tf.variableGrads(() => {
         const { elbo } = elboTerms(this.model, batch, {
@@ -124,12 +137,9 @@ export class ReplicaTrainer {
         });
         return tf.neg(tf.div(tf.sum(elbo), share.batchRows)) as tf.Scalar;
       }, this.parameters);
-      let offset = 0;
-      for (const parameter of this.parameters) {
-        copyTensorInto(grads[parameter.name], slot, offset);
-        offset += parameter.size;
-      }
+      for (const { parameter, offset } of this.others) copyTensorInto(grads[parameter.name], slot, offset);
       slot[this.lossIndex] = value.dataSync()[0];
+      return this.owned.map(({ parameter }) => grads[parameter.name]);
     });
   }
 
