@@ -58,9 +58,9 @@ function checkOptions(options: ParallelTrainingOptions): Required<ParallelTraini
  * Data-parallel training of a VAE on worker threads (Node only). Every worker holds the whole model;
  * a step gives each worker a contiguous share of the batch's rows, and each computes the gradient of
  * its rows' share of the batch's −ELBO (with the one-thread batch's noise for those rows). Through
- * shared memory the workers then sum the gradients in worker order (barrier 1), each updates its
- * contiguous share of the parameters with Adam (holding their moments), and each takes the others'
- * updated parameters (barrier 2), so every copy of the model holds the same bits. Only the sums over
+ * shared memory (barrier 1) each worker then gathers the gradient parts of its contiguous share of
+ * the parameters, adds them in worker order, applies Adam to them (it holds their moments) and
+ * hands them to the others (barrier 2), so every copy of the model holds the same bits. Only the sums over
  * the batch's rows (the kernel and bias gradients, the loss) are added in another order than in one
  * thread, so results match one thread up to float rounding. The calling thread only waits.
  *
@@ -150,7 +150,7 @@ export class ParallelTrainingPool {
     });
     const losses = replies.map((reply) => (reply.kind === 'stepped' ? reply.loss : Number.NaN));
     if (losses.some((loss) => !Object.is(loss, losses[0]))) {
-      // Every worker sums the same slots in the same order; anything else is a bug.
+      // Every worker adds the same loss parts in the same order; anything else is a bug.
       throw new Error(`the training workers disagree on the loss: ${losses.join(', ')}`);
     }
     return losses[0];

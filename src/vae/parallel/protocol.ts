@@ -63,6 +63,7 @@ export type ToWorker =
 export type FromWorker =
   | { kind: 'ready' }
   | { kind: 'stepped'; loss: number }
+  /** Every parameter; the moments of the parameters this worker updates, empty arrays for the rest. */
   | { kind: 'state'; state: TrainingState }
   | { kind: 'written' }
   | { kind: 'error'; message: string; stack?: string; peer: boolean };
