@@ -44,14 +44,27 @@ export function timedRotated(runs: (() => void)[], repeats: number): Timing[] {
   for (let round = 0; round < repeats; round++) {
     for (let k = 0; k < runs.length; k++) {
       const variant = (round + k) % runs.length;
-      const cpuStart = process.cpuUsage();
-      const start = performance.now();
+      const stop = startClock();
       runs[variant]();
-      samples[variant].push(performance.now() - start);
-      const cpu = process.cpuUsage(cpuStart);
-      cpuSamples[variant].push((cpu.user + cpu.system) / 1000);
+      stop(samples[variant], cpuSamples[variant]);
     }
   }
+  return withCpu(samples, cpuSamples);
+}
+
+/** Starts a wall and CPU clock; the returned function pushes the elapsed milliseconds of each. */
+function startClock(): (wall: number[], cpu: number[]) => void {
+  const cpuStart = process.cpuUsage();
+  const start = performance.now();
+  return (wall, cpu) => {
+    wall.push(performance.now() - start);
+    const used = process.cpuUsage(cpuStart);
+    cpu.push((used.user + used.system) / 1000);
+  };
+}
+
+/** One timing per variant from its wall and CPU samples. */
+function withCpu(samples: number[][], cpuSamples: number[][]): Timing[] {
   return samples.map((wall, i) => {
     const cpu = summarize(cpuSamples[i]);
     return { ...summarize(wall), cpu: { median: cpu.median, min: cpu.min } };
@@ -68,4 +81,24 @@ export async function timedAsync(run: () => Promise<unknown>, repeats: number): 
     samples.push(performance.now() - start);
   }
   return summarize(samples);
+}
+
+/** {@link timedRotated} for asynchronous work (e.g. steps on worker threads); `run` gets a call count. */
+export async function timedRotatedAsync(
+  runs: ((call: number) => Promise<unknown> | unknown)[],
+  repeats: number,
+): Promise<Timing[]> {
+  let call = 0;
+  for (let i = 0; i < 3; i++) for (const run of runs) await run(call++);
+  const samples: number[][] = runs.map(() => []);
+  const cpuSamples: number[][] = runs.map(() => []);
+  for (let round = 0; round < repeats; round++) {
+    for (let k = 0; k < runs.length; k++) {
+      const variant = (round + k) % runs.length;
+      const stop = startClock();
+      await runs[variant](call++);
+      stop(samples[variant], cpuSamples[variant]);
+    }
+  }
+  return withCpu(samples, cpuSamples);
 }

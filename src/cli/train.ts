@@ -363,7 +363,7 @@ export function addTrainCommand(program: Command): void {
     )
     .option(
       '--workers <n>',
-      `train on n worker threads (each owns a share of every layer), 1 to ${MAX_WORKERS}; gumbel-softmax and straight-through-gumbel only`,
+      `train on n worker threads (each takes a share of every batch), 1 to ${MAX_WORKERS} and at most --batch; gumbel-softmax and straight-through-gumbel only`,
       integerBetween(1, MAX_WORKERS),
       d.workers,
     )

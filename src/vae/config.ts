@@ -8,14 +8,7 @@ import {
 } from '../estimators/registry.js';
 import { checkSchedule, DEFAULT_SCHEDULE, type TemperatureSchedule } from '../schedules/temperature.js';
 import { ArgumentError, checkPositiveNumber } from '../validate.js';
-import {
-  checkVaeShape,
-  DEFAULT_VAE_SHAPE,
-  LATENT_KINDS,
-  type LatentKind,
-  layerPlan,
-  type VaeShape,
-} from './model.js';
+import { checkVaeShape, DEFAULT_VAE_SHAPE, LATENT_KINDS, type LatentKind, type VaeShape } from './model.js';
 import type { KlKind } from './objective.js';
 
 /** Everything that defines a training run; stored in its checkpoint and summary. */
@@ -65,10 +58,10 @@ export interface TrainConfig {
   /** How many training images the final train-set evaluation uses (0 = all). */
   evalTrainLimit: number;
   /**
-   * Worker threads that train together, each owning a share of every layer's units (1 = train in
-   * the calling thread). More than 1 works with the 'gumbel-softmax' and 'straight-through-gumbel'
-   * estimators only, and with at most as many workers as the narrowest layer has units; it changes
-   * results only by float rounding.
+   * Worker threads that train together, each on a share of every batch's images with its own copy
+   * of the model, their gradients summed each step (1 = train in the calling thread). More than 1
+   * works with the 'gumbel-softmax' and 'straight-through-gumbel' estimators only, and with at most
+   * as many workers as a batch has images; it changes results only by float rounding.
    */
   workers: number;
 }
@@ -123,13 +116,12 @@ export function checkWorkers(workers: number): void {
   }
 }
 
-/** Each worker owns at least one unit of every layer: `workers` ≤ the narrowest layer's units. */
-export function checkWorkersFitShape(workers: number, shape: VaeShape): void {
-  const narrowest = Math.min(...layerPlan(shape).map(({ units }) => units));
-  if (workers > narrowest) {
+/** Each worker takes at least one image of every batch: `workers` ≤ `batchSize`. */
+export function checkWorkersFitBatch(workers: number, batchSize: number): void {
+  if (workers > batchSize) {
     throw new ArgumentError(
       'workers',
-      `must be at most ${narrowest}, the units of the model's narrowest layer, got ${workers}`,
+      `must be at most ${batchSize}, the images of a batch (--batch), each worker trains on a share of them; got ${workers}`,
     );
   }
 }
@@ -231,12 +223,6 @@ function checkEstimatorAgainstRun(config: TrainConfig, spec: EstimatorSpec): voi
     );
   }
   const workers = config.workers ?? 1;
-  if (workers > 1 && (config.latent ?? 'categorical') !== 'categorical') {
-    throw new ArgumentError(
-      'workers',
-      `must be 1 with --latent ${config.latent}: training on several workers supports categorical latents only, got ${workers}`,
-    );
-  }
   if (workers > 1 && !PARALLEL_ESTIMATORS.includes(spec.name)) {
     throw new ArgumentError(
       'workers',
@@ -275,7 +261,7 @@ export function checkTrainConfig(config: TrainConfig): void {
   }
   const shape = vaeShapeOf(config);
   checkVaeShape(shape);
-  checkWorkersFitShape(config.workers ?? 1, shape);
+  checkWorkersFitBatch(config.workers ?? 1, config.batchSize);
   checkSchedule(config.schedule ?? DEFAULT_SCHEDULE);
   checkEstimatorAgainstRun(config, estimatorSpecOf(config));
 }

@@ -274,8 +274,10 @@ describe('Bernoulli VAE: configuration', () => {
     expect(() => checkTrainConfig({ ...bernoulli, categories: 10 })).toThrow(
       /categories applies to --latent categorical only .* got 10 with --latent bernoulli/,
     );
-    expect(() => checkTrainConfig({ ...bernoulli, workers: 2 })).toThrow(
-      /workers must be 1 with --latent bernoulli/,
+    // Workers split a batch's images, whatever the latents; the estimator still has to be one of theirs.
+    expect(() => checkTrainConfig({ ...bernoulli, workers: 2 })).not.toThrow();
+    expect(() => checkTrainConfig({ ...bernoulli, estimator: 'disarm', workers: 2 })).toThrow(
+      /workers must be 1 with --estimator disarm/,
     );
     expect(() => checkTrainConfig({ ...bernoulli, latent: 'ternary' as 'bernoulli' })).toThrow(
       /latent must be one of categorical, bernoulli, got ternary/,

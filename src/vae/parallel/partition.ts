@@ -6,58 +6,57 @@ export interface Range {
   count: number;
 }
 
+/** Words of the noise stream in one Philox block: a generator can skip whole blocks only. */
+const WORDS_PER_BLOCK = 4;
+
+function greatestCommonDivisor(a: number, b: number): number {
+  return b === 0 ? a : greatestCommonDivisor(b, a % b);
+}
+
 /**
- * Cuts `total` items into `parts` contiguous, nearly equal ranges in order (the first
- * `total % parts` get one more).
+ * The rows each worker takes of a batch of `rows` images: contiguous, in worker order, nearly equal,
+ * every range starting at a multiple of the smallest row count whose noise (`noisePerRow` draws a
+ * row, one stream word each) fills whole Philox blocks, so a worker's noise is the one-thread
+ * batch's noise for those rows (one row for the default 20×10 latents). Trailing workers get
+ * 0 rows when the batch is too small to give them any.
  */
-export function splitEvenly(total: number, parts: number): Range[] {
-  const base = Math.floor(total / parts);
-  const extra = total % parts;
+export function splitRows(rows: number, workers: number, noisePerRow: number): Range[] {
+  const align = WORDS_PER_BLOCK / greatestCommonDivisor(noisePerRow, WORDS_PER_BLOCK);
+  const units = Math.ceil(rows / align);
+  const base = Math.floor(units / workers);
+  const extra = units % workers;
   const ranges: Range[] = [];
   let start = 0;
-  for (let part = 0; part < parts; part++) {
-    const count = base + (part < extra ? 1 : 0);
+  for (let worker = 0; worker < workers; worker++) {
+    const count = Math.min((base + (worker < extra ? 1 : 0)) * align, rows - start);
     ranges.push({ start, count });
     start += count;
   }
   return ranges;
 }
 
-/** Columns `range` of a row-major [rows, columns] array, as a new row-major [rows, range.count] array. */
-export function takeColumns(values: Float32Array, rows: number, columns: number, range: Range): Float32Array {
-  const part = new Float32Array(rows * range.count);
-  for (let row = 0; row < rows; row++) {
-    const from = row * columns + range.start;
-    part.set(values.subarray(from, from + range.count), row * range.count);
-  }
-  return part;
+/** Noise draws per image: one Gumbel draw per category of every latent variable. */
+export function noisePerRow(shape: VaeShape): number {
+  return shape.latentVariables * shape.categories;
 }
 
-/** The inverse of {@link takeColumns}: row-major parts [rows, ranges[i].count] side by side. */
-export function joinColumns(parts: Float32Array[], rows: number, ranges: Range[]): Float32Array {
-  const columns = ranges.reduce((sum, range) => sum + range.count, 0);
-  const values = new Float32Array(rows * columns);
-  parts.forEach((part, i) => {
-    const { start, count } = ranges[i];
-    for (let row = 0; row < rows; row++) {
-      values.set(part.subarray(row * count, (row + 1) * count), row * columns + start);
-    }
-  });
-  return values;
+/** The sizes of the model's parameters in `CategoricalVae.parameters()` order (kernel, bias, …). */
+export function parameterSizes(shape: VaeShape): number[] {
+  return layerPlan(shape).flatMap(({ inputs, units }) => [inputs * units, units]);
 }
 
 /**
- * Each parameter tensor of the model in `CategoricalVae.parameters()` order, as a matrix whose
- * columns are the layer's units (a kernel [inputs, units], a bias [1, units]).
+ * Which worker updates each parameter (Adam and its moments): contiguous runs of parameters in
+ * order, cut where the running total of sizes crosses each worker's equal share, so every worker
+ * updates about as many numbers (the default model: the encoder's on one worker, the decoder's on
+ * the other).
  */
-export function parameterMatrices(shape: VaeShape): { rows: number; units: number }[] {
-  return layerPlan(shape).flatMap(({ inputs, units }) => [
-    { rows: inputs, units },
-    { rows: 1, units },
-  ]);
-}
-
-/** The largest layer width or input size: the widest row of activations or input gradients. */
-export function widestLayer(shape: VaeShape): number {
-  return Math.max(...layerPlan(shape).flatMap(({ inputs, units }) => [inputs, units]));
+export function parameterOwners(sizes: number[], workers: number): number[] {
+  const total = sizes.reduce((sum, size) => sum + size, 0);
+  let before = 0;
+  return sizes.map((size) => {
+    const owner = Math.min(workers - 1, Math.floor(((before + size / 2) / total) * workers));
+    before += size;
+    return owner;
+  });
 }

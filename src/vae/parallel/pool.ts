@@ -1,24 +1,17 @@
 import { activeBackend, isBackendInitialized } from '../../backend.js';
 import { fusedKernelsActive } from '../../kernels/register.js';
 import { ArgumentError, checkPositiveNumber } from '../../validate.js';
-import { checkWorkers, checkWorkersFitShape, DEFAULT_TRAIN_CONFIG } from '../config.js';
+import { checkWorkers, DEFAULT_TRAIN_CONFIG } from '../config.js';
 import { checkVaeShape, DEFAULT_VAE_SHAPE, type VaeShape } from '../model.js';
 import type { KlKind } from '../objective.js';
 import { CONTROL_WORDS } from './barrier.js';
-import {
-  joinColumns,
-  parameterMatrices,
-  type Range,
-  splitEvenly,
-  takeColumns,
-  widestLayer,
-} from './partition.js';
+import { noisePerRow, parameterOwners, parameterSizes, splitRows } from './partition.js';
 import type { TrainingState, WorkerSetup } from './protocol.js';
 import { WorkerGroup } from './workerGroup.js';
 
 /** What a {@link ParallelTrainingPool} trains: the model, its seed and the objective. */
 export interface ParallelTrainingOptions {
-  /** Worker threads, an integer in [1, 16] (and at most the narrowest layer's units). */
+  /** Worker threads, an integer in [1, 16]. */
   workers: number;
   /**
    * The run's seed, as in `VaeTrainer`: the initial weights come from `RandomGenerator(seed).foldIn(0)`,
@@ -37,9 +30,6 @@ export interface ParallelTrainingOptions {
   priorTemperature?: number;
 }
 
-/** Rows of a batch the collectives' first slots hold; a larger batch gets larger slots. */
-const INITIAL_ROWS = 100;
-
 function checkOptions(options: ParallelTrainingOptions): Required<ParallelTrainingOptions> {
   checkWorkers(options.workers);
   if (!Number.isSafeInteger(options.seed) || options.seed < 0) {
@@ -56,7 +46,6 @@ function checkOptions(options: ParallelTrainingOptions): Required<ParallelTraini
     priorTemperature: options.priorTemperature ?? d.priorTemperature,
   };
   checkVaeShape(resolved.shape);
-  checkWorkersFitShape(resolved.workers, resolved.shape);
   checkPositiveNumber(resolved.learningRate, 'learningRate');
   checkPositiveNumber(resolved.priorTemperature, 'priorTemperature');
   if (resolved.kl !== 'analytic' && resolved.kl !== 'relaxed') {
@@ -66,15 +55,14 @@ function checkOptions(options: ParallelTrainingOptions): Required<ParallelTraini
 }
 
 /**
- * Tensor-parallel training of a categorical VAE on worker threads (Node only). Each worker holds a
- * contiguous share of every layer's units (kernel and bias columns) and Adam's moments for them;
- * every worker runs the ELBO of the whole batch, and each layer joins the workers' parts through
- * shared memory: an all-gather of its outputs in the forward pass, an all-reduce (summed in worker
- * order) of its input gradient in the backward pass. So all workers see the same activations bit
- * for bit, each updates only its own parameters, and nothing else is exchanged; the weight-sized
- * work (matMuls, their weight packing, transposes, Adam) is split, not repeated. Results match one
- * thread up to float rounding (the input gradients are summed in parts). The calling thread only
- * waits.
+ * Data-parallel training of a VAE on worker threads (Node only). Every worker holds the whole model;
+ * a step gives each worker a contiguous share of the batch's rows, and each computes the gradient of
+ * its rows' share of the batch's −ELBO (with the one-thread batch's noise for those rows). Through
+ * shared memory (barrier 1) each worker then gathers the gradient parts of its contiguous share of
+ * the parameters, adds them in worker order, applies Adam to them (it holds their moments) and
+ * hands them to the others (barrier 2), so every copy of the model holds the same bits. Only the sums over
+ * the batch's rows (the kernel and bias gradients, the loss) are added in another order than in one
+ * thread, so results match one thread up to float rounding. The calling thread only waits.
  *
  * Dispose it (or the threads keep the process alive).
  */
@@ -84,27 +72,35 @@ export class ParallelTrainingPool {
   /** The model's shape. */
   readonly shape: VaeShape;
   private readonly group: WorkerGroup;
-  private slotLength: number;
 
   private constructor(options: Required<ParallelTrainingOptions>) {
     this.workers = options.workers;
     this.shape = options.shape;
     const control = new SharedArrayBuffer(CONTROL_WORDS * 4);
-    this.slotLength = INITIAL_ROWS * widestLayer(this.shape);
-    const slots = this.newSlots(this.slotLength);
+    // Each slot holds every parameter's gradient and the loss; two sets of one slot per worker.
+    const slotLength = parameterSizes(this.shape).reduce((sum, size) => sum + size, 0) + 1;
+    const slots = new SharedArrayBuffer(2 * this.workers * slotLength * 4);
+    const sharedParameters = new SharedArrayBuffer((slotLength - 1) * 4);
     const backend = isBackendInitialized() ? activeBackend() : '';
     const fusedKernels = isBackendInitialized() ? fusedKernelsActive() : true;
-    const { slotLength } = this;
     const setups = Array.from(
       { length: this.workers },
-      (_, index): WorkerSetup => ({ ...options, index, backend, fusedKernels, control, slots, slotLength }),
+      (_, index): WorkerSetup => ({
+        ...options,
+        index,
+        backend,
+        fusedKernels,
+        control,
+        slots,
+        sharedParameters,
+      }),
     );
     this.group = new WorkerGroup(setups, new Int32Array(control));
   }
 
   /**
    * Starts `options.workers` threads, each on the main thread's TF.js backend with its fused-kernel
-   * setting, and waits until every worker has built its part of the model (initial weights from
+   * setting, and waits until every worker has built its copy of the model (initial weights from
    * the seed, Adam's state zero).
    *
    * @throws `ArgumentError` (from the main entry point) for a bad option, naming it and its range.
@@ -145,86 +141,56 @@ export class ParallelTrainingPool {
       throw new ArgumentError('step', `must be an integer >= 0, got ${step}`);
     }
     checkPositiveNumber(temperature, 'temperature');
-    const needed = batchSize * widestLayer(this.shape);
-    const slots =
-      needed > this.slotLength ? { buffer: this.newSlots(needed), slotLength: needed } : undefined;
-    const replies = await this.group.request(() => {
-      const copy = images.slice();
-      return [{ kind: 'step', images: copy, rows: batchSize, step, temperature, slots }, [copy.buffer]];
+    const shares = splitRows(batchSize, this.workers, noisePerRow(this.shape));
+    const replies = await this.group.request((index) => {
+      const { start, count } = shares[index];
+      const own = images.slice(start * inputSize, (start + count) * inputSize);
+      const share = { images: own, rows: count, firstRow: start, batchRows: batchSize };
+      return [{ kind: 'step', share, step, temperature }, [own.buffer]];
     });
-    if (slots) this.slotLength = slots.slotLength;
     const losses = replies.map((reply) => (reply.kind === 'stepped' ? reply.loss : Number.NaN));
     if (losses.some((loss) => !Object.is(loss, losses[0]))) {
-      // Every worker computes the same loss from the same activations; anything else is a bug.
+      // Every worker adds the same loss parts in the same order; anything else is a bug.
       throw new Error(`the training workers disagree on the loss: ${losses.join(', ')}`);
     }
     return losses[0];
   }
 
-  /** The whole model's parameters and Adam state, joined from the workers' columns. */
+  /** The whole model's parameters and Adam state, gathered from the workers. */
   async readState(): Promise<TrainingState> {
     const replies = await this.group.request(() => [{ kind: 'readState' }]);
-    const parts = replies.map((reply) => {
+    const states = replies.map((reply) => {
       if (reply.kind !== 'state') throw new Error('a training worker sent no state');
       return reply.state;
     });
-    const matrices = parameterMatrices(this.shape);
-    const join = (pick: (state: TrainingState) => Float32Array[]) =>
-      matrices.map(({ rows, units }, i) =>
-        joinColumns(
-          parts.map((part) => pick(part)[i]),
-          rows,
-          this.columnsOf(units),
-        ),
-      );
-    const count = matrices.length;
+    // Every worker holds the parameters; each parameter's moments come from the worker updating it.
+    const owners = parameterOwners(parameterSizes(this.shape), this.workers);
+    const count = owners.length;
     return {
-      parameters: join((state) => state.parameters),
-      moments: [
-        ...join((state) => state.moments.slice(0, count)),
-        ...join((state) => state.moments.slice(count)),
-      ],
-      adamStep: parts[0].adamStep,
+      parameters: states[0].parameters,
+      moments: states[0].moments.map((_, i) => states[owners[i % count]].moments[i]),
+      adamStep: states[0].adamStep,
     };
   }
 
-  /** Sets the whole model's parameters and Adam state (e.g. from a checkpoint), each worker its columns. */
+  /** Sets the whole model's parameters and Adam state on every worker (e.g. from a checkpoint). */
   async writeState(state: TrainingState): Promise<void> {
-    const matrices = parameterMatrices(this.shape);
-    const count = matrices.length;
+    const sizes = parameterSizes(this.shape);
+    const count = sizes.length;
     // The parameters, then the first and the second moments, each in parameter order.
-    const sizes = [...matrices, ...matrices, ...matrices].map(({ rows, units }) => rows * units);
+    const expected = [...sizes, ...sizes, ...sizes];
     const arrays = [...state.parameters, ...state.moments];
-    if (arrays.length !== sizes.length || arrays.some((array, i) => array.length !== sizes[i])) {
+    if (arrays.length !== expected.length || arrays.some((array, i) => array.length !== expected[i])) {
       throw new ArgumentError(
         'state',
-        `must hold ${count} parameters and ${2 * count} moments of the model's sizes [${sizes.slice(0, count)}]`,
+        `must hold ${count} parameters and ${2 * count} moments of the model's sizes [${sizes}]`,
       );
     }
-    await this.group.request((index) => {
-      const take = (values: Float32Array, i: number) => {
-        const { rows, units } = matrices[i % count];
-        return takeColumns(values, rows, units, this.columnsOf(units)[index]);
-      };
-      const part: TrainingState = {
-        parameters: state.parameters.map((values, i) => take(values, i)),
-        moments: state.moments.map((values, i) => take(values, i)),
-        adamStep: state.adamStep,
-      };
-      return [{ kind: 'writeState', state: part }];
-    });
+    await this.group.request(() => [{ kind: 'writeState', state }]);
   }
 
   /** Terminates the threads (idempotent); the pool cannot be used afterwards. */
   dispose(): Promise<void> {
     return this.group.dispose();
-  }
-
-  private columnsOf(units: number): Range[] {
-    return splitEvenly(units, this.workers);
-  }
-
-  private newSlots(slotLength: number): SharedArrayBuffer {
-    return new SharedArrayBuffer(2 * this.workers * slotLength * 4);
   }
 }

@@ -20,15 +20,13 @@ export interface WorkerSetup {
   fusedKernels: boolean;
   /** The barrier's control words. */
   control: SharedArrayBuffer;
-  /** The collectives' slots: 2 sets × workers × `slotLength` floats. */
+  /** The gradient exchange's slots: 2 sets × workers × (parameters + 1) floats. */
   slots: SharedArrayBuffer;
-  slotLength: number;
+  /** Every parameter once (floats in slot order), each written by the worker that updates it. */
+  sharedParameters: SharedArrayBuffer;
 }
 
-/**
- * Parameters and Adam state as plain arrays in parameter order: the whole model's (what the pool
- * reads and writes), or one worker's columns of each (what the messages carry).
- */
+/** The whole model's parameters and Adam state as plain arrays in parameter order. */
 export interface TrainingState {
   /** The model's parameters, in `CategoricalVae.parameters()` order. */
   parameters: Float32Array[];
@@ -38,27 +36,34 @@ export interface TrainingState {
   adamStep: number;
 }
 
+/** One worker's share of a step: its rows of the batch and where they sit in it. */
+export interface RowShare {
+  /** This worker's rows, [rows × inputSize] row-major. */
+  images: Float32Array;
+  rows: number;
+  /** Index of its first row in the whole batch. */
+  firstRow: number;
+  /** Rows of the whole batch. */
+  batchRows: number;
+}
+
 /** Messages from the pool to a worker. */
 export type ToWorker =
   | {
       kind: 'step';
-      /** The whole batch, [rows × inputSize]. */
-      images: Float32Array;
-      rows: number;
+      /** This worker's rows of the batch. */
+      share: RowShare;
       step: number;
       temperature: number;
-      /** Larger slots for the collectives, when the batch outgrew the old ones. */
-      slots?: { buffer: SharedArrayBuffer; slotLength: number };
     }
   | { kind: 'readState' }
-  /** This worker's columns of every parameter and moment, in {@link TrainingState} order. */
   | { kind: 'writeState'; state: TrainingState };
 
 /** Messages from a worker to the pool: one reply per request, 'ready' once at the start. */
 export type FromWorker =
   | { kind: 'ready' }
   | { kind: 'stepped'; loss: number }
-  /** This worker's columns of every parameter and moment. */
+  /** Every parameter; the moments of the parameters this worker updates, empty arrays for the rest. */
   | { kind: 'state'; state: TrainingState }
   | { kind: 'written' }
   | { kind: 'error'; message: string; stack?: string; peer: boolean };

@@ -16,8 +16,9 @@ export interface ParallelStepper {
 /**
  * Starts `workers` threads that train the categorical VAE together (initial weights from `seed`,
  * as `VaeTrainer` makes them; Adam), for benchmarks and custom training loops (Node only). Each
- * worker owns a share of every layer's units and the workers join their parts at every layer (see
- * {@link ParallelTrainingPool}), so it trains like one thread up to float rounding.
+ * worker holds a copy of the model and takes a share of every batch's images; their gradients are
+ * summed each step (see {@link ParallelTrainingPool}), so it trains like one thread up to float
+ * rounding.
  *
  * @throws `ArgumentError` (from the main entry point) for a bad option, e.g. `workers` outside [1, 16].
  * @example

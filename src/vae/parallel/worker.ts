@@ -1,25 +1,23 @@
 /**
  * The entry point of a training worker thread (Node only): starts the backend, builds its
- * {@link ShardTrainer} from `workerData` and answers the pool's requests one by one.
+ * {@link ReplicaTrainer} from `workerData` and answers the pool's requests one by one.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { type BackendName, initBackend } from '../../backend.js';
 import { useFusedKernels } from '../../kernels/register.js';
 import { PeerFailure, signalFailure } from './barrier.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
-import { ShardTrainer } from './shardTrainer.js';
+import { ReplicaTrainer } from './replicaTrainer.js';
 
 const setup = workerData as WorkerSetup;
 const control = new Int32Array(setup.control);
 const port = parentPort;
 if (port === null) throw new Error('vae/parallel/worker is the entry point of a worker thread');
 
-function answer(trainer: ShardTrainer, message: ToWorker): FromWorker {
+function answer(trainer: ReplicaTrainer, message: ToWorker): FromWorker {
   switch (message.kind) {
     case 'step': {
-      const { images, rows, step, temperature, slots } = message;
-      if (slots) trainer.useSlots(slots.buffer, slots.slotLength);
-      return { kind: 'stepped', loss: trainer.step(images, rows, step, temperature) };
+      return { kind: 'stepped', loss: trainer.step(message.share, message.step, message.temperature) };
     }
     case 'readState':
       return { kind: 'state', state: trainer.readState() };
@@ -40,7 +38,7 @@ function failure(error: unknown): FromWorker {
 try {
   await initBackend(setup.backend === '' ? undefined : (setup.backend as BackendName));
   useFusedKernels(setup.fusedKernels);
-  const trainer = new ShardTrainer(setup);
+  const trainer = new ReplicaTrainer(setup);
   port.on('message', (message: ToWorker) => {
     let reply: FromWorker;
     try {
