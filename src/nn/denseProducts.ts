@@ -1,9 +1,8 @@
 /**
- * The three matrix products of a dense layer y = act(x·W + b), shared by `dense` and the workers'
- * `shardedDense`: on cpu and wasm (fused kernels on) the packed matMul kernel, which folds the
- * transposes into its packing; elsewhere tf.matMul with explicit transposes, since TF.js's
- * transposeA/transposeB flags run 13–28× slower on the wasm backend (512³: ≈ 16 ms plain, ≈ 210–235
- * ms flagged).
+ * The three matrix products of a dense layer y = act(x·W + b), used by `dense`: on cpu and wasm
+ * (fused kernels on) the packed matMul kernel, which folds the transposes into its packing;
+ * elsewhere tf.matMul with explicit transposes, since TF.js's transposeA/transposeB flags run
+ * 13–28× slower on the wasm backend (512³: ≈ 16 ms plain, ≈ 210–235 ms flagged).
  */
 import { packedMatMulActive, packedMatMulOp } from '../kernels/matMul.js';
 import type { Tensor } from '../tf.js';
