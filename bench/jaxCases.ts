@@ -118,3 +118,26 @@ export function jaxVaeStepCase(repeats: number): Timing {
     images.dispose();
   }
 }
+
+/** The jax-js column: each Gumbel-softmax case (soft then hard per shape) and the VAE step, or why not. */
+export type JaxTimings = { ops: Timing[]; vaeStep: Timing } | { error: string };
+
+/**
+ * Times the jax-js column; where jax-js cannot start or run a case, returns the error instead of
+ * throwing, so the rest of the bench still reports.
+ */
+export async function jaxTimings(
+  shapes: [number, number][],
+  repeats: number,
+  vaeSteps: number,
+): Promise<JaxTimings> {
+  try {
+    await initJax();
+    const ops = shapes.flatMap(([rows, categories]) =>
+      [false, true].map((hard) => jaxOpCase(rows, categories, hard, repeats)),
+    );
+    return { ops, vaeStep: jaxVaeStepCase(vaeSteps) };
+  } catch (error) {
+    return { error: `${(error as Error).name}: ${(error as Error).message}` };
+  }
+}
