@@ -16,7 +16,9 @@
  * micro-kernel, with mul+add and with tf.matMul, timed in rotated rounds.
  *
  * Options: --soak-steps N (0 skips the soak), --repeats N (op timings per case, default 20),
- * --only matmul (the matMul part and the VAE step against PyTorch alone).
+ * --only matmul (the matMul part and the VAE step against PyTorch alone), --only page (the web
+ * page's training steps/s in headless Chromium next to Node's, bench/pageSteps.ts; --page-steps N
+ * measured steps, default 60).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -135,13 +137,19 @@ async function main(): Promise<void> {
       'soak-steps': { type: 'string', default: '10000' },
       repeats: { type: 'string', default: '20' },
       only: { type: 'string' },
+      'page-steps': { type: 'string', default: '60' },
     },
   });
   const soakSteps = Number(values['soak-steps']);
   const repeats = Number(values.repeats);
   if (!Number.isInteger(soakSteps) || soakSteps < 0) throw new Error(`--soak-steps must be an integer >= 0`);
   if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats must be an integer >= 1`);
-  if (values.only !== undefined && values.only !== 'matmul') throw new Error(`--only must be 'matmul'`);
+  if (values.only !== undefined && values.only !== 'matmul' && values.only !== 'page') {
+    throw new Error(`--only must be 'matmul' or 'page'`);
+  }
+  const pageStepCount = Number(values['page-steps']);
+  if (!Number.isInteger(pageStepCount) || pageStepCount < 2)
+    throw new Error(`--page-steps must be an integer >= 2`);
   const relaxedSimd = enableRelaxedSimd(); // before the first matMul: Node 20 needs a V8 flag
   const backend = await initBackend();
   console.log(`backend: ${backend.name}; relaxed SIMD (FMA): ${relaxedSimd ? 'on' : 'off'}; measuring…`);
@@ -151,6 +159,13 @@ async function main(): Promise<void> {
     console.log(`\n${matMulLines(part, torch).join('\n')}\n`);
     writeReport('bench-matmul.json', { backend: backend.name, relaxedSimd, ...part, torch });
     return;
+  }
+  if (values.only === 'page') {
+    const { pageSteps } = await import('./pageSteps.js'); // Chromium, Vite: loaded only here
+    const { lines, ...speeds } = await pageSteps(pageStepCount);
+    console.log(`\n${lines.join('\n')}\n`);
+    writeReport('bench-page.json', { backend: backend.name, relaxedSimd, ...speeds });
+    process.exit(0); // Vite's build leaves its esbuild service running, which would keep Node alive
   }
   const rssBefore = process.memoryUsage().rss;
   const ops = OP_SHAPES.flatMap(([rows, categories]) =>
