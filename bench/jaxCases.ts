@@ -1,13 +1,13 @@
 /**
  * The jax-js column of `npm run bench`: the same work as bench/cases.ts, written with jax-js's jit
- * and grad (bench/jaxModel.ts) on its WebAssembly backend. In Node jax-js's wasm backend runs on
- * one thread: it starts worker threads only where a global `Worker` exists (browsers, Deno), and
- * Node 20–22 has none.
+ * and grad (bench/jaxModel.ts) on its WebAssembly backend, each case timed in rotated rounds with
+ * ours. In Node jax-js's wasm backend runs on one thread: it starts worker threads only where a
+ * global `Worker` exists (browsers, Deno), and Node has none.
  */
 import { defaultDevice, init, jit, numpy as np, random, tree, valueAndGrad } from '@jax-js/jax';
 import { tf } from '../src/tf.js';
 import { CategoricalVae, DEFAULT_VAE_SHAPE } from '../src/vae/model.js';
-import { randomImages } from './cases.js';
+import { opRunner, randomImages, vaeTrainingStep } from './cases.js';
 import {
   JAX_ADAM,
   type JaxAdamState,
@@ -33,11 +33,14 @@ function normalArray(shape: number[], seed: number): np.Array {
   return np.array(values).reshape(shape);
 }
 
+/** One timed call and its cleanup. */
+type Runner = { run: () => void; dispose: () => void };
+
 /**
  * Forward + backward w.r.t. the logits of Σ w ⊙ gumbelSoftmax(logits, τ = 1), fresh noise each call,
- * jitted; the gradient is read back as ours is. Timed alone in rounds, with CPU time.
+ * jitted; the gradient is read back as ours is.
  */
-export function jaxOpCase(rows: number, categories: number, hard: boolean, repeats: number): Timing {
+export function jaxOpRunner(rows: number, categories: number, hard: boolean): Runner {
   const shape = [rows, categories];
   const logits = normalArray(shape, 1);
   const weights = normalArray(shape, 2);
@@ -45,23 +48,18 @@ export function jaxOpCase(rows: number, categories: number, hard: boolean, repea
     jaxGumbelSoftmax(l, jaxGumbelNoise(key, shape), 1, hard).mul(w).sum();
   const gradient = jit(valueAndGrad(loss));
   let call = 0;
-  try {
-    const [timing] = timedRotated(
-      [
-        () => {
-          const [value, g] = gradient(logits.ref, weights.ref, random.key(call++));
-          value.dispose();
-          g.dataSync(); // reads the gradient back, as ours does; dataSync consumes the array
-        },
-      ],
-      repeats,
-    );
-    return timing;
-  } finally {
-    gradient.dispose();
-    logits.dispose();
-    weights.dispose();
-  }
+  return {
+    run: () => {
+      const [value, g] = gradient(logits.ref, weights.ref, random.key(call++));
+      value.dispose();
+      g.dataSync(); // reads the gradient back, as ours does; dataSync consumes the array
+    },
+    dispose: () => {
+      gradient.dispose();
+      logits.dispose();
+      weights.dispose();
+    },
+  };
 }
 
 /** Everything one jax-js VAE training step carries from one step to the next. */
@@ -70,9 +68,9 @@ type JaxTraining = { parameters: JaxDense[]; state: JaxAdamState };
 /**
  * One default VAE training step (784-512-256-(20×10), batch 100, ReLU, Bernoulli likelihood,
  * analytic KL to the uniform prior, soft sample at τ = 1, Adam) as one jitted jax-js function,
- * from this library's initial weights (seed 1) and the same random images.
+ * from this library's initial weights (seed 1) and the same random images as ours.
  */
-export function jaxVaeStepCase(repeats: number): Timing {
+export function jaxVaeStepRunner(): Runner {
   const shape = DEFAULT_VAE_SHAPE;
   const model = new CategoricalVae(shape, 1);
   const parameters = jaxLayers(
@@ -97,34 +95,44 @@ export function jaxVaeStepCase(repeats: number): Timing {
     },
   );
   let count = 0;
+  return {
+    run: () => {
+      count += 1;
+      const stepSize = np.array(JAX_ADAM.learningRate / (1 - JAX_ADAM.beta1 ** count));
+      const correction = np.array(Math.sqrt(1 - JAX_ADAM.beta2 ** count));
+      const [loss, next] = step(training, images.ref, random.key(count), stepSize, correction);
+      loss.dataSync(); // consumes the loss
+      training = next;
+    },
+    dispose: () => {
+      step.dispose();
+      tree.dispose(training);
+      images.dispose();
+    },
+  };
+}
+
+/** Ours and jax-js's timing of one work, measured in the same rotated rounds. */
+export type Paired = { ours: Timing; jax: Timing };
+
+/** The jax-js column: each Gumbel-softmax case (soft then hard per shape) and the VAE step, or why not. */
+export type JaxTimings = { ops: Paired[]; vaeStep: Paired } | { error: string };
+
+/** Times ours and jax-js's runner of one work in rotated rounds, then frees both. */
+function paired(ours: Runner, theirs: Runner, repeats: number): Paired {
   try {
-    const [timing] = timedRotated(
-      [
-        () => {
-          count += 1;
-          const stepSize = np.array(JAX_ADAM.learningRate / (1 - JAX_ADAM.beta1 ** count));
-          const correction = np.array(Math.sqrt(1 - JAX_ADAM.beta2 ** count));
-          const [loss, next] = step(training, images.ref, random.key(count), stepSize, correction);
-          loss.dataSync(); // consumes the loss
-          training = next;
-        },
-      ],
-      repeats,
-    );
-    return timing;
+    const [oursTiming, jaxTiming] = timedRotated([ours.run, theirs.run], repeats);
+    return { ours: oursTiming, jax: jaxTiming };
   } finally {
-    step.dispose();
-    tree.dispose(training);
-    images.dispose();
+    ours.dispose();
+    theirs.dispose();
   }
 }
 
-/** The jax-js column: each Gumbel-softmax case (soft then hard per shape) and the VAE step, or why not. */
-export type JaxTimings = { ops: Timing[]; vaeStep: Timing } | { error: string };
-
 /**
- * Times the jax-js column; where jax-js cannot start or run a case, returns the error instead of
- * throwing, so the rest of the bench still reports.
+ * Times the jax-js column, each case in rotated rounds with ours (so their ratio holds on a shared
+ * machine); where jax-js cannot start or run a case, returns the error instead of throwing, so the
+ * rest of the bench still reports.
  */
 export async function jaxTimings(
   shapes: [number, number][],
@@ -134,9 +142,13 @@ export async function jaxTimings(
   try {
     await initJax();
     const ops = shapes.flatMap(([rows, categories]) =>
-      [false, true].map((hard) => jaxOpCase(rows, categories, hard, repeats)),
+      [false, true].map((hard) =>
+        paired(opRunner(rows, categories, hard), jaxOpRunner(rows, categories, hard), repeats),
+      ),
     );
-    return { ops, vaeStep: jaxVaeStepCase(vaeSteps) };
+    const ours = vaeTrainingStep();
+    const vaeStep = paired({ run: ours.step, dispose: ours.dispose }, jaxVaeStepRunner(), vaeSteps);
+    return { ops, vaeStep };
   } catch (error) {
     return { error: `${(error as Error).name}: ${(error as Error).message}` };
   }
