@@ -3,18 +3,22 @@
  * hard) at 2000×10, 256×1000 and 4096×1024, one training step of the default categorical VAE on
  * one thread and on two worker threads, and the Gumbel noise's throughput next to a plain
  * typed-array copy of the same bytes, and gumbelSinkhorn (batch 32, n = 50, 20 iterations, forward +
- * backward) — side by side with PyTorch doing identical work on one
- * thread (two for the two-worker row; bench/bench_torch.py via /usr/bin/python3, optional). Each
+ * backward) — side by side with jax-js 0.1.25 doing the Gumbel-softmax and the VAE step with its
+ * jit/grad on its wasm backend (bench/jaxCases.ts; one thread in Node) and PyTorch doing identical
+ * work on one thread and on two (bench/bench_torch.py via /usr/bin/python3, optional). Each
  * of our rows is also timed with the fused kernels off (the composed TF.js ops other backends run).
  * Then a memory soak: RSS and live tensors over `--soak-steps` (default 10,000) training steps.
- * Prints a table with the ratio ours/PyTorch (> 1: we are slower) and writes runs/bench/bench.json.
+ * Prints a table (bench/storyTable.ts) with the ratios ours/jax-js and ours/PyTorch (> 1: we are
+ * slower) and writes runs/bench/bench.json.
  *
  * The matMul part: the WebAssembly f32x4 ceiling of this machine (mul+add and FMA), each dense
  * product of the VAE step in GFLOP/s and as % of that ceiling, and the VAE step with the FMA
  * micro-kernel, with mul+add and with tf.matMul, timed in rotated rounds.
  *
  * Options: --soak-steps N (0 skips the soak), --repeats N (op timings per case, default 20),
- * --only matmul (the matMul part and the VAE step against PyTorch alone).
+ * --only matmul (the matMul part and the VAE step against PyTorch alone), --only page (the web
+ * page's training steps/s in headless Chromium next to Node's, bench/pageSteps.ts; --page-steps N
+ * measured steps, default 60).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -33,8 +37,10 @@ import {
   vaeStepCase,
   withFusedKernels,
 } from './cases.js';
+import { jaxTimings } from './jaxCases.js';
 import { matMulCases, matMulTable } from './matMulCases.js';
 import { memorySoak } from './soak.js';
+import { type StoryRow, storyTable } from './storyTable.js';
 import { kSubsetLogNormalizerCase, relaxedTopKCase } from './subsetCases.js';
 import type { Timing } from './timing.js';
 import { wasmCeiling } from './wasmCeiling.js';
@@ -55,6 +61,7 @@ const PYTHON = '/usr/bin/python3';
 interface TorchTimings {
   torch: string;
   ops: { shape: number[]; hard: boolean; ms: Timing }[];
+  opsTwoThreads?: { shape: number[]; hard: boolean; ms: Timing }[];
   vaeStep: Timing;
   vaeStepTwoThreads: Timing;
   relaxedTopK?: Timing;
@@ -70,6 +77,7 @@ function torchTimings(repeats: number, vaeOnly = false): TorchTimings | undefine
           repeats,
           vaeSteps: VAE_STEPS,
           threads: 1,
+          opsTwoThreads: true,
           relaxedTopK: RELAXED_TOP_K,
           sinkhorn: SINKHORN,
         },
@@ -129,13 +137,19 @@ async function main(): Promise<void> {
       'soak-steps': { type: 'string', default: '10000' },
       repeats: { type: 'string', default: '20' },
       only: { type: 'string' },
+      'page-steps': { type: 'string', default: '60' },
     },
   });
   const soakSteps = Number(values['soak-steps']);
   const repeats = Number(values.repeats);
   if (!Number.isInteger(soakSteps) || soakSteps < 0) throw new Error(`--soak-steps must be an integer >= 0`);
   if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats must be an integer >= 1`);
-  if (values.only !== undefined && values.only !== 'matmul') throw new Error(`--only must be 'matmul'`);
+  if (values.only !== undefined && values.only !== 'matmul' && values.only !== 'page') {
+    throw new Error(`--only must be 'matmul' or 'page'`);
+  }
+  const pageStepCount = Number(values['page-steps']);
+  if (!Number.isInteger(pageStepCount) || pageStepCount < 2)
+    throw new Error(`--page-steps must be an integer >= 2`);
   const relaxedSimd = enableRelaxedSimd(); // before the first matMul: Node 20 needs a V8 flag
   const backend = await initBackend();
   console.log(`backend: ${backend.name}; relaxed SIMD (FMA): ${relaxedSimd ? 'on' : 'off'}; measuring…`);
@@ -145,6 +159,13 @@ async function main(): Promise<void> {
     console.log(`\n${matMulLines(part, torch).join('\n')}\n`);
     writeReport('bench-matmul.json', { backend: backend.name, relaxedSimd, ...part, torch });
     return;
+  }
+  if (values.only === 'page') {
+    const { pageSteps } = await import('./pageSteps.js'); // Chromium, Vite: loaded only here
+    const { lines, ...speeds } = await pageSteps(pageStepCount);
+    console.log(`\n${lines.join('\n')}\n`);
+    writeReport('bench-page.json', { backend: backend.name, relaxedSimd, ...speeds });
+    process.exit(0); // Vite's build leaves its esbuild service running, which would keep Node alive
   }
   const rssBefore = process.memoryUsage().rss;
   const ops = OP_SHAPES.flatMap(([rows, categories]) =>
@@ -164,22 +185,55 @@ async function main(): Promise<void> {
   const noise = noiseThroughput();
   const relaxedTopK = relaxedTopKCase(...RELAXED_TOP_K, Math.min(repeats, 5));
   const kSubsetNormalizer = kSubsetLogNormalizerCase(...K_SUBSET_NORMALIZER, repeats);
+  const jax = await jaxTimings(OP_SHAPES, repeats, VAE_STEPS);
+  const jaxOps = 'ops' in jax ? jax.ops : [];
   const torch = torchTimings(repeats);
   const threads = (n: number) => `${n} thread${n > 1 ? 's' : ''}`;
-  const lines = [
-    `| work (ms per call) | gumbel-softmax, tfjs ${backend.name} | fused kernels off | PyTorch ${torch?.torch ?? ''} | ratio ours/PyTorch |`,
-    '|---|---|---|---|---|',
-    ...ops.map(
-      (op, i) =>
-        `| gumbelSoftmax ${op.shape.join('×')} ${op.hard ? 'hard' : 'soft'}, fwd+bwd, ${threads(1)} | ${cell(op.ms)} | ${cell(op.composedMs)} | ${cell(torch?.ops[i]?.ms)} | ${ratio(op.ms, torch?.ops[i]?.ms)} |`,
-    ),
-    `| VAE training step (batch 100), ${threads(1)}${relaxedSimd ? ', FMA' : ''} | ${cell(vae)} | ${cell(vaeComposed)} | ${cell(torch?.vaeStep)} | ${ratio(vae, torch?.vaeStep)} |`,
-    `| VAE training step, packed matMul off (tf.matMul), ${threads(1)} | ${cell(vaeWithoutPackedMatMul)} | — | ${cell(torch?.vaeStep)} | ${ratio(vaeWithoutPackedMatMul, torch?.vaeStep)} |`,
-    `| relaxedTopK ${RELAXED_TOP_K[0]}×${RELAXED_TOP_K[1]}, k = ${RELAXED_TOP_K[2]}, fwd+bwd, ${threads(1)} | ${cell(relaxedTopK)} | — | ${cell(torch?.relaxedTopK)} | ${torch?.relaxedTopK ? ratio(relaxedTopK, torch.relaxedTopK) : ''} |`,
-    `| KSubset log-normalizer, n = ${K_SUBSET_NORMALIZER[0]}, k = ${K_SUBSET_NORMALIZER[1]} (JS, float64) | ${cell(kSubsetNormalizer)} | — | — | |`,
-    `| gumbelSinkhorn ${SINKHORN.batch}×${SINKHORN.n}×${SINKHORN.n}, ${SINKHORN.iterations} iterations, fwd+bwd, ${threads(1)} | ${cell(sinkhorn)} | — | ${cell(torch?.gumbelSinkhorn)} | ${ratio(sinkhorn, torch?.gumbelSinkhorn)} |`,
-    `| VAE training step (batch 100), 2 workers / ${threads(2)} | ${cell(vaeTwoWorkers)} | — | ${cell(torch?.vaeStepTwoThreads)} | ${ratio(vaeTwoWorkers, torch?.vaeStepTwoThreads)} |`,
+  const rows: StoryRow[] = [
+    ...ops.map((op, i) => ({
+      work: `gumbelSoftmax ${op.shape.join('×')} ${op.hard ? 'hard' : 'soft'}, fwd+bwd`,
+      ours: op.ms,
+      composed: op.composedMs,
+      jax: jaxOps[i]?.jax,
+      oursBesideJax: jaxOps[i]?.ours,
+      torch: torch?.ops[i]?.ms,
+      torchTwoThreads: torch?.opsTwoThreads?.[i]?.ms,
+    })),
+    {
+      work: `VAE training step (batch 100), ${threads(1)}${relaxedSimd ? ', FMA' : ''}`,
+      ours: vae,
+      composed: vaeComposed,
+      jax: 'vaeStep' in jax ? jax.vaeStep.jax : undefined,
+      oursBesideJax: 'vaeStep' in jax ? jax.vaeStep.ours : undefined,
+      torch: torch?.vaeStep,
+    },
+    {
+      work: `VAE training step, packed matMul off (tf.matMul), ${threads(1)}`,
+      ours: vaeWithoutPackedMatMul,
+      torch: torch?.vaeStep,
+    },
+    {
+      work: 'VAE training step (batch 100), 2 workers',
+      ours: vaeTwoWorkers,
+      torchTwoThreads: torch?.vaeStepTwoThreads,
+    },
+    {
+      work: `relaxedTopK ${RELAXED_TOP_K[0]}×${RELAXED_TOP_K[1]}, k = ${RELAXED_TOP_K[2]}, fwd+bwd, ${threads(1)}`,
+      ours: relaxedTopK,
+      torch: torch?.relaxedTopK,
+    },
+    {
+      work: `KSubset log-normalizer, n = ${K_SUBSET_NORMALIZER[0]}, k = ${K_SUBSET_NORMALIZER[1]} (JS, float64)`,
+      ours: kSubsetNormalizer,
+    },
+    {
+      work: `gumbelSinkhorn ${SINKHORN.batch}×${SINKHORN.n}×${SINKHORN.n}, ${SINKHORN.iterations} iterations, fwd+bwd, ${threads(1)}`,
+      ours: sinkhorn,
+      torch: torch?.gumbelSinkhorn,
+    },
   ];
+  const lines = storyTable(rows, backend.name, torch?.torch);
+  if ('error' in jax) lines.push('', `jax-js could not run: ${jax.error}`);
   console.log(`\n${lines.join('\n')}\n`);
   console.log(`${matMulLines(matMul, torch).join('\n')}\n`);
   const million = (x: number) => (x / 1e6).toFixed(1);
@@ -215,6 +269,7 @@ async function main(): Promise<void> {
     noise,
     relaxedTopK,
     kSubsetNormalizer,
+    jax,
     torch,
     soak,
     memory,

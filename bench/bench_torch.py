@@ -2,7 +2,8 @@
 """PyTorch side of `npm run bench`: the same work as bench/bench.ts, timed the same way.
 
 Reads a JSON job on stdin ({"opShapes": [[rows, K], ...], "repeats": n, "vaeSteps": n,
-"threads": t, optional "relaxedTopK": [rows, n, k]}) and prints JSON timings (milliseconds per
+"threads": t, optional "relaxedTopK": [rows, n, k], "opsTwoThreads": true to time the
+Gumbel-softmax ops on 2 threads as well) and prints JSON timings (milliseconds per
 call: median, min, max). Relaxed top-k: forward + backward of sum(w * relaxed k-hot), the formula
 of src/structured/relaxedTopK.ts (no framework ships one). Gumbel-softmax:
 forward + backward w.r.t. the logits of sum(w * F.gumbel_softmax(logits, tau=1, hard)); VAE:
@@ -130,6 +131,12 @@ def main():
             for hard in (False, True):
                 ops.append({"shape": [rows, categories], "hard": hard, "ms": op_case(rows, categories, hard, job["repeats"])})
         result["ops"] = ops
+        if job.get("opsTwoThreads"):  # the same ops again on 2 threads, for the bench's 2-thread column
+            torch.set_num_threads(2)
+            result["opsTwoThreads"] = [
+                {"shape": op["shape"], "hard": op["hard"], "ms": op_case(*op["shape"], op["hard"], job["repeats"])} for op in ops
+            ]
+            torch.set_num_threads(job.get("threads", 1))
     if "sinkhorn" in job:
         case = job["sinkhorn"]
         result["gumbelSinkhorn"] = gumbel_sinkhorn_case(case["batch"], case["n"], case["iterations"], job["repeats"])

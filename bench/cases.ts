@@ -21,19 +21,32 @@ export function withFusedKernels<T>(fused: boolean, work: () => T): T {
   }
 }
 
-/** Forward + backward w.r.t. the logits of Σ w ⊙ gumbelSoftmax(logits, τ = 1). */
-export function opCase(rows: number, categories: number, hard: boolean, repeats: number): Timing {
+/** Forward + backward w.r.t. the logits of Σ w ⊙ gumbelSoftmax(logits, τ = 1), as one call and its cleanup. */
+export function opRunner(
+  rows: number,
+  categories: number,
+  hard: boolean,
+): { run: () => void; dispose: () => void } {
   const logits = tf.randomNormal([rows, categories], 0, 1, 'float32', 1);
   const weights = tf.randomNormal([rows, categories], 0, 1, 'float32', 2);
   const gradient = tf.grad((l: tf.Tensor) =>
     tf.sum(tf.mul(gumbelSoftmax(l, { temperature: 1, hard, validateArgs: false }), weights)),
   );
-  const timing = timed(() => {
-    const g = gradient(logits);
-    g.dataSync();
-    g.dispose();
-  }, repeats);
-  tf.dispose([logits, weights]);
+  return {
+    run: () => {
+      const g = gradient(logits);
+      g.dataSync();
+      g.dispose();
+    },
+    dispose: () => tf.dispose([logits, weights]),
+  };
+}
+
+/** {@link opRunner}'s call timed. */
+export function opCase(rows: number, categories: number, hard: boolean, repeats: number): Timing {
+  const { run, dispose } = opRunner(rows, categories, hard);
+  const timing = timed(run, repeats);
+  dispose();
   return timing;
 }
 
