@@ -5,7 +5,7 @@
 ;;
 ;; Noise: word i of a Philox-4x32-10 stream (key, position) is word i % 4 of the block with counter
 ;; [position + i / 4 (64-bit), 0, 0], exactly as RandomGenerator.fillUint32 draws it, and a Gumbel
-;; draw is -log(-log(u)) with u = (word + 1/2)·2^-32 in double precision, rounded to float32 at the end.
+;; draw is -log(-log(u)) with u = ((word >> 9) + 1/2)·2^-23, all in float32 ($gumbel4, $logf4).
 (module
   (import "env" "memory" (memory 1))
 
@@ -143,25 +143,15 @@
     (f64x2.add (f64x2.mul (local.get $ea) (v128.const f64x2 0.6931471805599453 0.6931471805599453)) (f64x2.mul (f64x2.add (local.get $sa) (local.get $sa)) (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 1 1) (f64x2.mul (local.get $za) (v128.const f64x2 0.3333333333333333 0.3333333333333333))) (f64x2.mul (local.get $z2a) (f64x2.add (v128.const f64x2 0.2 0.2) (f64x2.mul (local.get $za) (v128.const f64x2 0.14285714285714285 0.14285714285714285))))) (f64x2.mul (local.get $z4a) (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 0.1111111111111111 0.1111111111111111) (f64x2.mul (local.get $za) (v128.const f64x2 0.09090909090909091 0.09090909090909091))) (f64x2.mul (local.get $z2a) (f64x2.add (v128.const f64x2 0.07692307692307693 0.07692307692307693) (f64x2.mul (local.get $za) (v128.const f64x2 0.06666666666666667 0.06666666666666667))))) (f64x2.mul (local.get $z4a) (f64x2.add (v128.const f64x2 0.058823529411764705 0.058823529411764705) (f64x2.mul (local.get $za) (v128.const f64x2 0.05263157894736842 0.05263157894736842)))))))))
     (f64x2.add (f64x2.mul (local.get $eb) (v128.const f64x2 0.6931471805599453 0.6931471805599453)) (f64x2.mul (f64x2.add (local.get $sb) (local.get $sb)) (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 1 1) (f64x2.mul (local.get $zb) (v128.const f64x2 0.3333333333333333 0.3333333333333333))) (f64x2.mul (local.get $z2b) (f64x2.add (v128.const f64x2 0.2 0.2) (f64x2.mul (local.get $zb) (v128.const f64x2 0.14285714285714285 0.14285714285714285))))) (f64x2.mul (local.get $z4b) (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 0.1111111111111111 0.1111111111111111) (f64x2.mul (local.get $zb) (v128.const f64x2 0.09090909090909091 0.09090909090909091))) (f64x2.mul (local.get $z2b) (f64x2.add (v128.const f64x2 0.07692307692307693 0.07692307692307693) (f64x2.mul (local.get $zb) (v128.const f64x2 0.06666666666666667 0.06666666666666667))))) (f64x2.mul (local.get $z4b) (f64x2.add (v128.const f64x2 0.058823529411764705 0.058823529411764705) (f64x2.mul (local.get $zb) (v128.const f64x2 0.05263157894736842 0.05263157894736842))))))))))
 
-  ;; u = (word + 1/2)·2^-32 for two words, as an f64x2.
-  (func $uniform2x (param $a i32) (param $b i32) (result v128)
-    (f64x2.mul
-      (f64x2.add
-        (f64x2.replace_lane 1 (f64x2.splat (f64.convert_i32_u (local.get $a))) (f64.convert_i32_u (local.get $b)))
-        (v128.const f64x2 0.5 0.5))
-      (v128.const f64x2 2.3283064365386963e-10 2.3283064365386963e-10)))
-
-  ;; The four Gumbel draws −log(−log u) of block `block`, rounded to float32, as an f32x4.
+  ;; The four Gumbel draws of block `block` as an f32x4 (the single-block path of fillGumbel).
   (func $gumbelBlock (param $block i64) (result v128)
-    (local $low v128) (local $high v128)
     (call $philoxBlock (local.get $block))
-    (local.set $low (call $log2x (call $uniform2x (global.get $w0) (global.get $w1))))
-    (local.set $high (call $log2x (call $uniform2x (global.get $w2) (global.get $w3))))
-    (local.set $low (f64x2.neg (call $log2x (f64x2.neg (local.get $low)))))
-    (local.set $high (f64x2.neg (call $log2x (f64x2.neg (local.get $high)))))
-    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (local.get $low))
-      (f32x4.demote_f64x2_zero (local.get $high))))
+    (call $gumbel4
+      (i32x4.replace_lane 3
+        (i32x4.replace_lane 2
+          (i32x4.replace_lane 1 (i32x4.splat (global.get $w0)) (global.get $w1))
+          (global.get $w2))
+        (global.get $w3))))
 
 ;; e^x for x ≤ 0 to float32 accuracy (0 below −708, NaN stays NaN): 2^n·e^r with |r| ≤ ln2/2 and
   ;; e^r by its Taylor series to r^8 (relative error < 3e-10) in Estrin's scheme; 2^n is built from
@@ -258,29 +248,17 @@
     (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $c) (local.get $d))
     (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $c) (local.get $d)))
 
-  ;; −log(−log u) with u = (word + 1/2)·2^-32 for the four words of `words`, rounded to an f32x4.
+  ;; −log(−log u) for the four words of `words` as an f32x4, all in float32: u = ((word >> 9) + ½)·2^-23
+  ;; (exact, strictly inside (0, 1)) and both logs by $logf4 (see the float32 noise section at the end).
   (func $gumbel4 (param $words v128) (result v128)
-    (local $low v128) (local $high v128)
-    (local.set $low
-      (f64x2.mul
-        (f64x2.add (f64x2.convert_low_i32x4_u (local.get $words)) (v128.const f64x2 0.5 0.5))
-        (v128.const f64x2 2.3283064365386963e-10 2.3283064365386963e-10)))
-    (local.set $high
-      (f64x2.mul
-        (f64x2.add
-          (f64x2.convert_low_i32x4_u
-            (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $words) (local.get $words)))
-          (v128.const f64x2 0.5 0.5))
-        (v128.const f64x2 2.3283064365386963e-10 2.3283064365386963e-10)))
-    (call $log2x2 (local.get $low) (local.get $high))
-    (local.set $high)
-    (local.set $low)
-    (call $log2x2 (f64x2.neg (local.get $low)) (f64x2.neg (local.get $high)))
-    (local.set $high)
-    (local.set $low)
-    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.neg (local.get $low)))
-      (f32x4.demote_f64x2_zero (f64x2.neg (local.get $high)))))
+    (f32x4.neg
+      (call $logf4
+        (f32x4.neg
+          (call $logf4
+            (f32x4.add
+              (f32x4.mul (f32x4.convert_i32x4_s (i32x4.shr_u (local.get $words) (i32.const 9)))
+                (v128.const f32x4 1.1920928955078125e-7 1.1920928955078125e-7 1.1920928955078125e-7 1.1920928955078125e-7))
+              (v128.const f32x4 5.9604644775390625e-8 5.9604644775390625e-8 5.9604644775390625e-8 5.9604644775390625e-8)))))))
 
   ;; `count` standard Gumbel draws as float32 at `out`, a block (four draws) at a time.
   (func $fillGumbel (export "fillGumbel")
@@ -1271,4 +1249,41 @@
         (br $ipanels)))
       (local.set $j0 (i32.add (local.get $j0) (i32.const 8)))
       (br $jpanels))))
+
+  ;; ---- Float32 noise: the natural log in f32x4 ----------------------------------------------------
+  ;; log x for four positive normal floats (Cephes' logf): x = 2^e·m with m in [√½, √2), f = m − 1,
+  ;; log x = e·ln2 + f − f²/2 + f³·P(f), P of degree 8 (Estrin's scheme), ln2 split in two parts;
+  ;; ≤ 2 ulp (test/random/float32Log.test.ts). src/random/float32Log.ts does the same float32
+  ;; operations in the same order with Math.fround, so the noise is bit-identical without WebAssembly.
+  (func $logf4 (param $x v128) (result v128)
+    (local $e v128) (local $m v128) (local $small v128) (local $f v128) (local $z v128) (local $z2 v128) (local $y v128)
+    ;; x = 2^e·m with m in [½, 1): e = biased exponent − 126 (as a float), m = the mantissa under exponent −1
+    (local.set $e
+      (f32x4.convert_i32x4_s
+        (i32x4.sub (i32x4.shr_u (local.get $x) (i32.const 23)) (v128.const i32x4 126 126 126 126))))
+    (local.set $m
+      (v128.or (v128.and (local.get $x) (v128.const i32x4 0x007FFFFF 0x007FFFFF 0x007FFFFF 0x007FFFFF))
+        (v128.const i32x4 0x3F000000 0x3F000000 0x3F000000 0x3F000000)))
+    ;; m < √½: take 2m and e − 1, so f = (m − 1) + m (exact); else f = m − 1 (exact)
+    (local.set $small (f32x4.lt (local.get $m) (v128.const f32x4 0.70710677 0.70710677 0.70710677 0.70710677)))
+    (local.set $f
+      (f32x4.add (f32x4.sub (local.get $m) (v128.const f32x4 1 1 1 1)) (v128.and (local.get $m) (local.get $small))))
+    (local.set $e (f32x4.sub (local.get $e) (v128.and (local.get $small) (v128.const f32x4 1 1 1 1))))
+    (local.set $z (f32x4.mul (local.get $f) (local.get $f)))
+    ;; P(f) = Σ c_i f^i by Estrin's scheme (pairs, then pairs of pairs), a short dependency chain
+    (local.set $z2 (f32x4.mul (local.get $z) (local.get $z)))
+    (local.set $y
+      (f32x4.add
+        (f32x4.add
+          (f32x4.add (f32x4.add (v128.const f32x4 3.3333331174e-1 3.3333331174e-1 3.3333331174e-1 3.3333331174e-1) (f32x4.mul (local.get $f) (v128.const f32x4 -2.4999993993e-1 -2.4999993993e-1 -2.4999993993e-1 -2.4999993993e-1)))
+            (f32x4.mul (local.get $z) (f32x4.add (v128.const f32x4 2.0000714765e-1 2.0000714765e-1 2.0000714765e-1 2.0000714765e-1) (f32x4.mul (local.get $f) (v128.const f32x4 -1.6668057665e-1 -1.6668057665e-1 -1.6668057665e-1 -1.6668057665e-1)))))
+          (f32x4.mul (local.get $z2)
+            (f32x4.add (f32x4.add (v128.const f32x4 1.4249322787e-1 1.4249322787e-1 1.4249322787e-1 1.4249322787e-1) (f32x4.mul (local.get $f) (v128.const f32x4 -1.2420140846e-1 -1.2420140846e-1 -1.2420140846e-1 -1.2420140846e-1)))
+              (f32x4.mul (local.get $z) (f32x4.add (v128.const f32x4 1.1676998740e-1 1.1676998740e-1 1.1676998740e-1 1.1676998740e-1) (f32x4.mul (local.get $f) (v128.const f32x4 -1.1514610310e-1 -1.1514610310e-1 -1.1514610310e-1 -1.1514610310e-1)))))))
+        (f32x4.mul (f32x4.mul (local.get $z2) (local.get $z2)) (v128.const f32x4 7.0376836292e-2 7.0376836292e-2 7.0376836292e-2 7.0376836292e-2))))
+    (local.set $y (f32x4.mul (f32x4.mul (local.get $y) (local.get $f)) (local.get $z)))
+    (local.set $y (f32x4.add (local.get $y) (f32x4.mul (local.get $e) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+    (local.set $y (f32x4.sub (local.get $y) (f32x4.mul (local.get $z) (v128.const f32x4 0.5 0.5 0.5 0.5))))
+    (f32x4.add (f32x4.add (local.get $f) (local.get $y))
+      (f32x4.mul (local.get $e) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375))))
 )
