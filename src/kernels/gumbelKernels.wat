@@ -301,10 +301,16 @@
           (then (f32.store offset=8 (local.get $at) (f32x4.extract_lane 2 (local.get $four))))))))
 
   ;; e^x for an f32x4 (Cephes' expf: 2^n·p(r), |r| ≤ ln2/2, about 1 ulp); 0 below −87, NaN stays NaN.
+  ;; n = round(x·log2 e) by adding and subtracting 1.5·2^23 (ties to even, as f32x4.nearest), and 2^n
+  ;; from the bits of that sum (its low bits hold n): two adds instead of nearest and trunc_sat, and
+  ;; pmax instead of max (one instruction each on x86; pmax keeps a NaN x).
   (func $exp4 (param $x v128) (result v128)
-    (local $n v128) (local $r v128) (local $r2 v128) (local $p v128) (local $clamped v128)
-    (local.set $clamped (f32x4.max (local.get $x) (v128.const f32x4 -87 -87 -87 -87)))
-    (local.set $n (f32x4.nearest (f32x4.mul (local.get $clamped) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))))
+    (local $n v128) (local $r v128) (local $r2 v128) (local $p v128) (local $clamped v128) (local $shifted v128)
+    (local.set $clamped (f32x4.pmax (local.get $x) (v128.const f32x4 -87 -87 -87 -87)))
+    (local.set $shifted
+      (f32x4.add (f32x4.mul (local.get $clamped) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))
+        (v128.const f32x4 12582912 12582912 12582912 12582912)))
+    (local.set $n (f32x4.sub (local.get $shifted) (v128.const f32x4 12582912 12582912 12582912 12582912)))
     (local.set $r
       (f32x4.sub
         (f32x4.sub (local.get $clamped) (f32x4.mul (local.get $n) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
@@ -320,7 +326,7 @@
       (f32x4.add (f32x4.add (f32x4.mul (local.get $p) (local.get $r2)) (local.get $r)) (v128.const f32x4 1 1 1 1)))
     (v128.and
       (f32x4.mul (local.get $p)
-        (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $n)) (v128.const i32x4 127 127 127 127)) (i32.const 23)))
+        (i32x4.shl (i32x4.add (local.get $shifted) (v128.const i32x4 127 127 127 127)) (i32.const 23)))
       ;; zero where x < −87 (masked categories), keep NaN
       (v128.not (f32x4.lt (local.get $x) (v128.const f32x4 -87 -87 -87 -87)))))
 
@@ -331,7 +337,8 @@
     (param $tau f32) (param $k i32) (result i32)
     (local $c i32) (local $at i32) (local $s v128) (local $max v128) (local $m f32) (local $e v128)
     (local $sum v128) (local $total f64) (local $width i32) (local $lanes v128) (local $y f32) (local $best f32)
-    (local $bestIndex i32) (local $tau4 v128)
+    (local $bestIndex i32) (local $tau4 v128) (local $bestLanes v128) (local $bestAt v128) (local $indices v128)
+    (local $greater v128)
     (local.set $tau4 (f32x4.splat (local.get $tau)))
     (local.set $max (v128.const f32x4 -inf -inf -inf -inf))
     ;; pass 1: scores and their maximum
@@ -358,7 +365,7 @@
                   (local.get $tau))))
             (f32.store (i32.add (local.get $scores) (local.get $at)) (f32x4.extract_lane 0 (local.get $s)))
             (local.set $width (i32.const 1))))
-        (local.set $max (f32x4.max (local.get $max) (local.get $s)))
+        (local.set $max (f32x4.pmax (local.get $max) (local.get $s)))
         (local.set $c (i32.add (local.get $c) (local.get $width)))
         (br $n1)))
     (local.set $m
@@ -397,27 +404,43 @@
         (br $n2)))
     (local.set $total (f64.add (f64x2.extract_lane 0 (local.get $sum)) (f64x2.extract_lane 1 (local.get $sum))))
     (local.set $lanes (f32x4.splat (f32.demote_f64 (local.get $total))))
-    ;; pass 3: y = e / sum, and the first largest y
-    (local.set $best (f32.const -inf))
+    ;; pass 3: y = e / sum, and the first largest y: per lane over the whole vectors (the first of
+    ;; equals kept), then the smallest index holding the largest lane value, then the tail in order
+    (local.set $bestLanes (v128.const f32x4 -inf -inf -inf -inf))
+    (local.set $indices (v128.const i32x4 0 1 2 3))
     (local.set $c (i32.const 0))
     (block $d3
       (loop $n3
-        (br_if $d3 (i32.ge_u (local.get $c) (local.get $k)))
+        (br_if $d3 (i32.gt_u (i32.add (local.get $c) (i32.const 4)) (local.get $k)))
         (local.set $at (i32.add (local.get $soft) (i32.shl (local.get $c) (i32.const 2))))
-        (if (i32.le_u (i32.add (local.get $c) (i32.const 4)) (local.get $k))
-          (then
-            (v128.store align=4 (local.get $at) (f32x4.div (v128.load align=4 (local.get $at)) (local.get $lanes)))
-            (local.set $width (i32.const 4)))
-          (else
-            (f32.store (local.get $at) (f32.div (f32.load (local.get $at)) (f32x4.extract_lane 0 (local.get $lanes))))
-            (local.set $width (i32.const 1))))
-        (local.set $c (i32.add (local.get $c) (local.get $width)))
+        (local.set $e (f32x4.div (v128.load align=4 (local.get $at)) (local.get $lanes)))
+        (v128.store align=4 (local.get $at) (local.get $e))
+        (local.set $greater (f32x4.gt (local.get $e) (local.get $bestLanes)))
+        (local.set $bestLanes (v128.bitselect (local.get $e) (local.get $bestLanes) (local.get $greater)))
+        (local.set $bestAt (v128.bitselect (local.get $indices) (local.get $bestAt) (local.get $greater)))
+        (local.set $indices (i32x4.add (local.get $indices) (v128.const i32x4 4 4 4 4)))
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
         (br $n3)))
-    (local.set $c (i32.const 0))
+    (local.set $best
+      (f32.max
+        (f32.max (f32x4.extract_lane 0 (local.get $bestLanes)) (f32x4.extract_lane 1 (local.get $bestLanes)))
+        (f32.max (f32x4.extract_lane 2 (local.get $bestLanes)) (f32x4.extract_lane 3 (local.get $bestLanes)))))
+    (local.set $bestAt
+      (v128.bitselect (local.get $bestAt) (v128.const i32x4 0x7FFFFFFF 0x7FFFFFFF 0x7FFFFFFF 0x7FFFFFFF)
+        (f32x4.eq (local.get $bestLanes) (f32x4.splat (local.get $best)))))
+    (local.set $bestAt
+      (i32x4.min_s (local.get $bestAt) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $bestAt) (local.get $bestAt))))
+    (local.set $bestIndex
+      (select (i32x4.extract_lane 0 (local.get $bestAt)) (i32x4.extract_lane 1 (local.get $bestAt))
+        (i32.lt_s (i32x4.extract_lane 0 (local.get $bestAt)) (i32x4.extract_lane 1 (local.get $bestAt)))))
+    ;; no whole vector (k < 4) or all NaN: index 0, as the scalar scan gives
+    (if (i32.eq (local.get $bestIndex) (i32.const 0x7FFFFFFF)) (then (local.set $bestIndex (i32.const 0))))
     (block $d4
       (loop $n4
         (br_if $d4 (i32.ge_u (local.get $c) (local.get $k)))
-        (local.set $y (f32.load (i32.add (local.get $soft) (i32.shl (local.get $c) (i32.const 2)))))
+        (local.set $at (i32.add (local.get $soft) (i32.shl (local.get $c) (i32.const 2))))
+        (local.set $y (f32.div (f32.load (local.get $at)) (f32x4.extract_lane 0 (local.get $lanes))))
+        (f32.store (local.get $at) (local.get $y))
         (if (f32.gt (local.get $y) (local.get $best))
           (then (local.set $best (local.get $y)) (local.set $bestIndex (local.get $c))))
         (local.set $c (i32.add (local.get $c) (i32.const 1)))
