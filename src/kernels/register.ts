@@ -42,8 +42,8 @@ type Attrs = NamedAttrMap & Record<string, number | boolean>;
 
 /**
  * Inputs: logits, and optionally noise (Gumbel, the logits' shape) and temperature (broadcast to
- * the logits' shape). Outputs: soft, index (int32, the category axis removed), then the one-hot if
- * attrs.hard, then the scores if attrs.withScores.
+ * the logits' shape). Outputs: soft, then the index (int32, the category axis removed) if
+ * attrs.withIndex, the one-hot if attrs.hard, the scores if attrs.withScores.
  */
 function fusedGumbelSoftmax(backendName: string): KernelConfig['kernelFunc'] {
   return ({ inputs, backend, attrs }) => {
@@ -53,12 +53,13 @@ function fusedGumbelSoftmax(backendName: string): KernelConfig['kernelFunc'] {
     const indexShape = shape.filter((_, i) => i !== (a.axis as number));
     const outputs = [
       { shape, dtype: 'float32' as const },
-      { shape: indexShape, dtype: 'int32' as const },
+      ...(a.withIndex ? [{ shape: indexShape, dtype: 'int32' as const }] : []),
       ...(a.hard ? [{ shape, dtype: 'float32' as const }] : []),
       ...(a.withScores ? [{ shape, dtype: 'float32' as const }] : []),
     ];
     const call = beginKernelCall(backendName, backend, [logits, noise, temperature], outputs);
-    const [soft, index, ...rest] = call.outputs;
+    const [soft, ...rest] = call.outputs;
+    const index = a.withIndex ? rest.shift() : 0;
     const hard = a.hard ? rest[0] : 0;
     const scores = a.withScores ? rest[rest.length - 1] : 0;
     call.exports.softmaxForward(
@@ -68,7 +69,7 @@ function fusedGumbelSoftmax(backendName: string): KernelConfig['kernelFunc'] {
       a.temperatureValue as number,
       soft,
       hard,
-      index,
+      index ?? 0,
       scores,
       a.outer as number,
       a.categories as number,
