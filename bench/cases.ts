@@ -21,20 +21,58 @@ export function withFusedKernels<T>(fused: boolean, work: () => T): T {
   }
 }
 
-/** Forward + backward w.r.t. the logits of Σ w ⊙ gumbelSoftmax(logits, τ = 1). */
-export function opCase(rows: number, categories: number, hard: boolean, repeats: number): Timing {
+/** One call of forward + backward w.r.t. the logits of Σ w ⊙ gumbelSoftmax(logits, τ = 1), and its inputs' disposal. */
+function opWork(rows: number, categories: number, hard: boolean): { run: () => void; dispose: () => void } {
   const logits = tf.randomNormal([rows, categories], 0, 1, 'float32', 1);
   const weights = tf.randomNormal([rows, categories], 0, 1, 'float32', 2);
   const gradient = tf.grad((l: tf.Tensor) =>
     tf.sum(tf.mul(gumbelSoftmax(l, { temperature: 1, hard, validateArgs: false }), weights)),
   );
-  const timing = timed(() => {
-    const g = gradient(logits);
-    g.dataSync();
-    g.dispose();
-  }, repeats);
-  tf.dispose([logits, weights]);
+  return {
+    run: () => {
+      const g = gradient(logits);
+      g.dataSync();
+      g.dispose();
+    },
+    dispose: () => tf.dispose([logits, weights]),
+  };
+}
+
+/** Forward + backward w.r.t. the logits of Σ w ⊙ gumbelSoftmax(logits, τ = 1). */
+export function opCase(rows: number, categories: number, hard: boolean, repeats: number): Timing {
+  const work = opWork(rows, categories, hard);
+  const timing = timed(work.run, repeats);
+  work.dispose();
   return timing;
+}
+
+/** One Gumbel-softmax row of the bench: shape, hard or soft, and its timing. */
+export interface OpTiming {
+  shape: [number, number];
+  hard: boolean;
+  ms: Timing;
+}
+
+/**
+ * {@link opCase} for every shape, soft and hard timed against each other in rotated rounds (with CPU
+ * time), shape by shape: the large shapes' garbage collections would otherwise land on the small ones.
+ */
+export function opCasesRotated(shapes: [number, number][], repeats: number): OpTiming[] {
+  return shapes.flatMap((shape) => {
+    const works = [false, true].map((hard) => opWork(shape[0], shape[1], hard));
+    try {
+      const [soft, hard] = timedRotated(
+        works.map((work) => work.run),
+        repeats,
+      );
+      return [
+        { shape, hard: false, ms: soft },
+        { shape, hard: true, ms: hard },
+      ];
+    } finally {
+      for (const work of works) work.dispose();
+    }
+  });
 }
 
 /** Forward + backward w.r.t. the log-scores of Σ w ⊙ gumbelSinkhorn(X, τ = 1, `iterations`), X [batch, n, n]. */
