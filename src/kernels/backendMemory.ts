@@ -1,6 +1,7 @@
 import type { DataType, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import { instantiateOn, type KernelExports, ScratchKernels } from './module.js';
+import { installSharedIdentity } from './sharedIdentity.js';
 
 /** What the kernels need of TF.js's wasm backend (typed structurally: core code imports no backend). */
 export interface WasmBackendLike {
@@ -38,9 +39,11 @@ const boundToWasmBackend = new WeakMap<object, KernelExports | null>();
 /**
  * The kernels instantiated on the wasm backend's own memory, so they read and write its tensors in
  * place, or null where that memory cannot be imported (a multi-threaded build shares its memory).
+ * The first call also makes the backend's Identity share buffers instead of copying them.
  */
 export function wasmBackendKernels(backend: object): KernelExports | null {
   if (!boundToWasmBackend.has(backend)) {
+    installSharedIdentity();
     const memory = (backend as Partial<WasmBackendLike>).wasm?.asm?.memory;
     boundToWasmBackend.set(backend, memory instanceof WebAssembly.Memory ? instantiateOn(memory) : null);
   }

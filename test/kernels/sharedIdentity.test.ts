@@ -1,0 +1,62 @@
+/**
+ * The wasm backend's Identity, replaced while the fused kernels are on: tf.clone and the tensors a
+ * gradient saves share the buffer (no copy) and stay valid after the original is disposed; every
+ * buffer is freed when its last tensor goes; off, TF.js's copying Identity runs again.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fusedKernelsActive, useFusedKernels } from '../../src/kernels/register.js';
+import { tf } from '../../src/tf.js';
+
+/** The wasm backend's byte offset of a tensor's data. */
+function offsetOf(tensor: tf.Tensor): number {
+  return (tf.backend() as unknown as { getMemoryOffset(dataId: object): number }).getMemoryOffset(
+    tensor.dataId,
+  );
+}
+
+describe('shared Identity on the wasm backend', () => {
+  beforeAll(() => {
+    expect(tf.getBackend()).toBe('wasm'); // test/setup.ts
+    fusedKernelsActive(); // installs the shared Identity
+  });
+
+  it('clone shares the buffer, which outlives the original and is freed with the last tensor', () => {
+    const before = tf.memory();
+    const buffers = tf.backend().numDataIds();
+    const original = tf.tensor([1, 2, 3]);
+    const copy = tf.clone(original);
+    expect(offsetOf(copy)).toBe(offsetOf(original));
+    original.dispose();
+    expect(Array.from(copy.dataSync())).toEqual([1, 2, 3]);
+    copy.dispose();
+    expect(tf.memory().numTensors).toBe(before.numTensors);
+    expect(tf.memory().numDataBuffers).toBe(before.numDataBuffers);
+    expect(tf.backend().numDataIds()).toBe(buffers);
+  });
+
+  it('gradients through ops that save tensors are unchanged and leak nothing', () => {
+    const x = tf.tensor([0.5, -1, 2]);
+    const before = tf.memory().numTensors;
+    const f = (t: tf.Tensor) => tf.sum(tf.mul(tf.exp(t), t));
+    const shared = tf.grad(f)(x);
+    useFusedKernels(false);
+    const copied = tf.grad(f)(x);
+    useFusedKernels(true);
+    // d/dx (x eˣ) = (1 + x) eˣ
+    const expected = [0.5, -1, 2].map((v) => (1 + v) * Math.exp(v));
+    expect(Array.from(shared.dataSync())).toEqual(Array.from(copied.dataSync()));
+    Array.from(shared.dataSync()).forEach((g, i) => expect(g).toBeCloseTo(expected[i], 5));
+    tf.dispose([shared, copied]);
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+  });
+
+  it('copies again with the fused kernels off', () => {
+    useFusedKernels(false);
+    const original = tf.tensor([4, 5]);
+    const copy = tf.clone(original);
+    expect(offsetOf(copy)).not.toBe(offsetOf(original));
+    tf.dispose([original, copy]);
+    useFusedKernels(true);
+  });
+});
