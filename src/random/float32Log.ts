@@ -1,6 +1,6 @@
 /**
  * The Gumbel noise's arithmetic in float32, operation for operation as the WebAssembly kernel's
- * `$logf4x2` and `$gumbel4x2` (src/kernels/gumbelKernels.wat) compute it: every step is one float32
+ * `$logf4x4` and `$gumbel4x4` (src/kernels/gumbelKernels.wat) compute it: every step is one float32
  * operation, here a double operation rounded by `Math.fround` (for +, −, × that is the same float32
  * result), so the JS fallback draws bit-identical noise.
  */
