@@ -348,7 +348,7 @@
     (local $c i32) (local $at i32) (local $s v128) (local $max v128) (local $m f32) (local $e v128)
     (local $sum v128) (local $total f64) (local $width i32) (local $lanes v128) (local $y f32) (local $best f32)
     (local $bestIndex i32) (local $tau4 v128) (local $bestLanes v128) (local $bestAt v128) (local $indices v128)
-    (local $greater v128)
+    (local $greater v128) (local $e2 v128)
     (local.set $tau4 (f32x4.splat (local.get $tau)))
     (local.set $max (v128.const f32x4 -inf -inf -inf -inf))
     ;; pass 1: scores and their maximum
@@ -390,26 +390,42 @@
       (loop $n2
         (br_if $d2 (i32.ge_u (local.get $c) (local.get $k)))
         (local.set $at (i32.shl (local.get $c) (i32.const 2)))
-        (if (i32.le_u (i32.add (local.get $c) (i32.const 4)) (local.get $k))
+        ;; eight at a time (two exps per call), then four, then one by one; sums in the same order
+        (if (i32.le_u (i32.add (local.get $c) (i32.const 8)) (local.get $k))
           (then
-            (local.set $e
-              (call $exp4 (f32x4.sub (v128.load align=4 (i32.add (local.get $scores) (local.get $at))) (local.get $max))))
+            (call $exp4x2
+              (f32x4.sub (v128.load align=4 (i32.add (local.get $scores) (local.get $at))) (local.get $max))
+              (f32x4.sub (v128.load offset=16 align=4 (i32.add (local.get $scores) (local.get $at))) (local.get $max)))
+            (local.set $e2)
+            (local.set $e)
             (v128.store align=4 (i32.add (local.get $soft) (local.get $at)) (local.get $e))
-            (local.set $sum
-              (f64x2.add (local.get $sum)
-                (f64x2.add (f64x2.promote_low_f32x4 (local.get $e))
-                  (f64x2.promote_low_f32x4
-                    (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $e) (local.get $e))))))
-            (local.set $width (i32.const 4)))
+            (v128.store offset=16 align=4 (i32.add (local.get $soft) (local.get $at)) (local.get $e2))
+            (local.set $sum (f64x2.add (local.get $sum) (f64x2.add (f64x2.promote_low_f32x4 (local.get $e))
+                  (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $e) (local.get $e))))))
+            (local.set $sum (f64x2.add (local.get $sum) (f64x2.add (f64x2.promote_low_f32x4 (local.get $e2))
+                  (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $e2) (local.get $e2))))))
+            (local.set $width (i32.const 8)))
           (else
-            (local.set $e
-              (call $exp4
-                (f32x4.splat (f32.sub (f32.load (i32.add (local.get $scores) (local.get $at))) (local.get $m)))))
-            (f32.store (i32.add (local.get $soft) (local.get $at)) (f32x4.extract_lane 0 (local.get $e)))
-            (local.set $sum
-              (f64x2.add (local.get $sum)
-                (f64x2.replace_lane 1 (v128.const f64x2 0 0) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $e))))))
-            (local.set $width (i32.const 1))))
+            (if (i32.le_u (i32.add (local.get $c) (i32.const 4)) (local.get $k))
+              (then
+                (local.set $e
+                  (call $exp4 (f32x4.sub (v128.load align=4 (i32.add (local.get $scores) (local.get $at))) (local.get $max))))
+                (v128.store align=4 (i32.add (local.get $soft) (local.get $at)) (local.get $e))
+                (local.set $sum
+                  (f64x2.add (local.get $sum)
+                    (f64x2.add (f64x2.promote_low_f32x4 (local.get $e))
+                      (f64x2.promote_low_f32x4
+                        (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $e) (local.get $e))))))
+                (local.set $width (i32.const 4)))
+              (else
+                (local.set $e
+                  (call $exp4
+                    (f32x4.splat (f32.sub (f32.load (i32.add (local.get $scores) (local.get $at))) (local.get $m)))))
+                (f32.store (i32.add (local.get $soft) (local.get $at)) (f32x4.extract_lane 0 (local.get $e)))
+                (local.set $sum
+                  (f64x2.add (local.get $sum)
+                    (f64x2.replace_lane 1 (v128.const f64x2 0 0) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $e))))))
+                (local.set $width (i32.const 1))))))
         (local.set $c (i32.add (local.get $c) (local.get $width)))
         (br $n2)))
     (local.set $total (f64.add (f64x2.extract_lane 0 (local.get $sum)) (f64x2.extract_lane 1 (local.get $sum))))
@@ -1399,4 +1415,56 @@
       (f32x4.mul (local.get $ec) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
     (f32x4.add (f32x4.add (local.get $fd) (local.get $yd))
       (f32x4.mul (local.get $ed) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375))))
+
+  ;; ---- Softmax: two exps per call --------------------------------------------------------------
+  ;; $exp4 of two f32x4 (the softmax's, eight at a time), statements interleaved so that both chains
+  ;; run in parallel; lane for lane the same operations, so the same bits as $exp4.
+  (func $exp4x2 (param $xa v128) (param $xb v128) (result v128 v128)
+    (local $na v128) (local $nb v128) (local $ra v128) (local $rb v128) (local $r2a v128) (local $r2b v128) (local $pa v128) (local $pb v128) (local $clampeda v128) (local $clampedb v128) (local $shifteda v128) (local $shiftedb v128)
+    (local.set $clampeda (f32x4.pmax (local.get $xa) (v128.const f32x4 -87 -87 -87 -87)))
+    (local.set $clampedb (f32x4.pmax (local.get $xb) (v128.const f32x4 -87 -87 -87 -87)))
+    (local.set $shifteda
+      (f32x4.add (f32x4.mul (local.get $clampeda) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))
+        (v128.const f32x4 12582912 12582912 12582912 12582912)))
+    (local.set $shiftedb
+      (f32x4.add (f32x4.mul (local.get $clampedb) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))
+        (v128.const f32x4 12582912 12582912 12582912 12582912)))
+    (local.set $na (f32x4.sub (local.get $shifteda) (v128.const f32x4 12582912 12582912 12582912 12582912)))
+    (local.set $nb (f32x4.sub (local.get $shiftedb) (v128.const f32x4 12582912 12582912 12582912 12582912)))
+    (local.set $ra
+      (f32x4.sub
+        (f32x4.sub (local.get $clampeda) (f32x4.mul (local.get $na) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
+        (f32x4.mul (local.get $na) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+    (local.set $rb
+      (f32x4.sub
+        (f32x4.sub (local.get $clampedb) (f32x4.mul (local.get $nb) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
+        (f32x4.mul (local.get $nb) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+    (local.set $r2a (f32x4.mul (local.get $ra) (local.get $ra)))
+    (local.set $r2b (f32x4.mul (local.get $rb) (local.get $rb)))
+    (local.set $pa (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))
+    (local.set $pb (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))
+    (local.set $pa (f32x4.add (f32x4.mul (local.get $pa) (local.get $ra)) (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
+    (local.set $pb (f32x4.add (f32x4.mul (local.get $pb) (local.get $rb)) (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
+    (local.set $pa (f32x4.add (f32x4.mul (local.get $pa) (local.get $ra)) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
+    (local.set $pb (f32x4.add (f32x4.mul (local.get $pb) (local.get $rb)) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
+    (local.set $pa (f32x4.add (f32x4.mul (local.get $pa) (local.get $ra)) (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
+    (local.set $pb (f32x4.add (f32x4.mul (local.get $pb) (local.get $rb)) (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
+    (local.set $pa (f32x4.add (f32x4.mul (local.get $pa) (local.get $ra)) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
+    (local.set $pb (f32x4.add (f32x4.mul (local.get $pb) (local.get $rb)) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
+    (local.set $pa (f32x4.add (f32x4.mul (local.get $pa) (local.get $ra)) (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
+    (local.set $pb (f32x4.add (f32x4.mul (local.get $pb) (local.get $rb)) (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
+    (local.set $pa
+      (f32x4.add (f32x4.add (f32x4.mul (local.get $pa) (local.get $r2a)) (local.get $ra)) (v128.const f32x4 1 1 1 1)))
+    (local.set $pb
+      (f32x4.add (f32x4.add (f32x4.mul (local.get $pb) (local.get $r2b)) (local.get $rb)) (v128.const f32x4 1 1 1 1)))
+    (v128.and
+      (f32x4.mul (local.get $pa)
+        (i32x4.shl (i32x4.add (local.get $shifteda) (v128.const i32x4 127 127 127 127)) (i32.const 23)))
+      ;; zero where x < −87 (masked categories), keep NaN
+      (v128.not (f32x4.lt (local.get $xa) (v128.const f32x4 -87 -87 -87 -87))))
+    (v128.and
+      (f32x4.mul (local.get $pb)
+        (i32x4.shl (i32x4.add (local.get $shiftedb) (v128.const i32x4 127 127 127 127)) (i32.const 23)))
+      ;; zero where x < −87 (masked categories), keep NaN
+      (v128.not (f32x4.lt (local.get $xb) (v128.const f32x4 -87 -87 -87 -87)))))
 )
