@@ -39,7 +39,7 @@ const boundToWasmBackend = new WeakMap<object, KernelExports | null>();
 /**
  * The kernels instantiated on the wasm backend's own memory, so they read and write its tensors in
  * place, or null where that memory cannot be imported (a multi-threaded build shares its memory).
- * The first call also makes the backend's Identity share buffers instead of copying them.
+ * The first call also makes the backend's Identity and Cast share buffers instead of copying them.
  */
 export function wasmBackendKernels(backend: object): KernelExports | null {
   if (!boundToWasmBackend.has(backend)) {

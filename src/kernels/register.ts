@@ -23,10 +23,10 @@ let enabled = true;
 /**
  * Turns the fused cpu/wasm kernels on or off (default on): Gumbel-softmax forward and backward,
  * the Adam update, the Bernoulli log-likelihood, the KL to a uniform prior and the ExpConcrete
- * log-density, each with its gradient, and the wasm backend's Identity sharing buffers instead of
- * copying them (src/kernels/sharedIdentity.ts). Off, the same operations run composed from TF.js
- * ops, as they always do on WebGL, WebGPU and tfjs-node; the results agree up to float rounding.
- * For comparisons and debugging.
+ * log-density, each with its gradient; on wasm also Identity and Cast sharing buffers instead of
+ * copying them (sharedIdentity.ts). Off, the same operations run composed from TF.js ops, as they
+ * always do on WebGL, WebGPU and tfjs-node; the results agree up to float rounding. For comparisons
+ * and debugging.
  */
 export function useFusedKernels(on: boolean): void {
   enabled = on;

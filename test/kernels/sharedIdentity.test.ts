@@ -1,7 +1,7 @@
 /**
- * The wasm backend's Identity, replaced while the fused kernels are on: tf.clone and the tensors a
- * gradient saves share the buffer (no copy) and stay valid after the original is disposed; every
- * buffer is freed when its last tensor goes; off, TF.js's copying Identity runs again.
+ * The wasm backend's Identity and Cast, replaced while the fused kernels are on: tf.clone, the
+ * tensors a gradient saves and a same-dtype cast share the buffer (no copy) and stay valid after the
+ * original is disposed; every buffer is freed when its last tensor goes; off, TF.js's copies again.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fusedKernelsActive, useFusedKernels } from '../../src/kernels/register.js';
@@ -58,5 +58,18 @@ describe('shared Identity on the wasm backend', () => {
     expect(offsetOf(copy)).not.toBe(offsetOf(original));
     tf.dispose([original, copy]);
     useFusedKernels(true);
+  });
+});
+
+describe('Cast on the wasm backend while the fused kernels are on', () => {
+  it('a same-dtype Cast shares the buffer; a dtype change still converts', () => {
+    fusedKernelsActive();
+    const x = tf.tensor([1.5, -2]);
+    const same = tf.cast(x, 'float32');
+    expect(offsetOf(same)).toBe(offsetOf(x));
+    const ints = tf.cast(x, 'int32');
+    expect(ints.dtype).toBe('int32');
+    expect(Array.from(ints.dataSync())).toEqual([1, -2]);
+    tf.dispose([x, same, ints]);
   });
 });
