@@ -3,6 +3,7 @@ import { tf } from '../tf.js';
 import { beginKernelCall, wasmBackendKernels } from './backendMemory.js';
 import { type KernelExports, ScratchKernels } from './module.js';
 import { useSharedIdentity } from './sharedIdentity.js';
+import { useFilledSumGradient } from './sumGradient.js';
 
 /** TF.js kernel names of the fused kernels (registered for the cpu and wasm backends). */
 export const FUSED_GUMBEL_SOFTMAX = 'GumbelSoftmaxFused';
@@ -24,13 +25,14 @@ let enabled = true;
  * Turns the fused cpu/wasm kernels on or off (default on): Gumbel-softmax forward and backward,
  * the Adam update, the Bernoulli log-likelihood, the KL to a uniform prior and the ExpConcrete
  * log-density, each with its gradient; on wasm also Identity and Cast sharing buffers instead of
- * copying them (sharedIdentity.ts). Off, the same operations run composed from TF.js ops, as they
- * always do on WebGL, WebGPU and tfjs-node; the results agree up to float rounding. For comparisons
- * and debugging.
+ * copying them (sharedIdentity.ts) and the Sum gradient's ones made by Fill (sumGradient.ts). Off,
+ * the same operations run composed from TF.js ops, as they always do on WebGL, WebGPU and
+ * tfjs-node; the results agree up to float rounding. For comparisons and debugging.
  */
 export function useFusedKernels(on: boolean): void {
   enabled = on;
   useSharedIdentity(on);
+  useFilledSumGradient(on);
 }
 
 /** Whether the fused kernels run on the active backend. */

@@ -73,3 +73,27 @@ describe('Cast on the wasm backend while the fused kernels are on', () => {
     tf.dispose([x, same, ints]);
   });
 });
+
+describe('the Sum gradient while the fused kernels are on', () => {
+  it('makes its ones with Fill: the same gradient as TF.js’s, bit for bit, over some axes and all', () => {
+    fusedKernelsActive();
+    const x = tf.tensor3d([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [2, 3, 2]);
+    const weights = tf.tensor2d([0.5, -1, 2, 1e-8], [2, 2]);
+    const partial = (t: tf.Tensor) => tf.sum(tf.mul(tf.sum(t, 1), weights));
+    const total = (t: tf.Tensor) => tf.mul(tf.sum(t), 3);
+    const before = tf.memory().numTensors;
+    const filled = [tf.grad(partial)(x), tf.grad(total)(x)];
+    useFusedKernels(false);
+    const stock = [tf.grad(partial)(x), tf.grad(total)(x)];
+    useFusedKernels(true);
+    // d/dx[i, j, k] of the partial sum is weights[i, k] for every j; of 3·Σx it is 3
+    expect(Array.from(filled[0].dataSync())).toEqual(
+      [0.5, -1, 0.5, -1, 0.5, -1, 2, 1e-8, 2, 1e-8, 2, 1e-8].map(Math.fround),
+    );
+    expect(Array.from(filled[1].dataSync())).toEqual(new Array(12).fill(3));
+    filled.forEach((g, i) => expect(Array.from(g.dataSync())).toEqual(Array.from(stock[i].dataSync())));
+    tf.dispose([...filled, ...stock]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, weights]);
+  });
+});
