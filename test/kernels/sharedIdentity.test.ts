@@ -45,7 +45,7 @@ describe('shared Identity on the wasm backend', () => {
     // d/dx (x eˣ) = (1 + x) eˣ
     const expected = [0.5, -1, 2].map((v) => (1 + v) * Math.exp(v));
     expect(Array.from(shared.dataSync())).toEqual(Array.from(copied.dataSync()));
-    Array.from(shared.dataSync()).forEach((g, i) => expect(g).toBeCloseTo(expected[i], 5));
+    for (const [i, g] of Array.from(shared.dataSync()).entries()) expect(g).toBeCloseTo(expected[i], 5);
     tf.dispose([shared, copied]);
     expect(tf.memory().numTensors).toBe(before);
     x.dispose();
@@ -91,7 +91,9 @@ describe('the Sum gradient while the fused kernels are on', () => {
       [0.5, -1, 0.5, -1, 0.5, -1, 2, 1e-8, 2, 1e-8, 2, 1e-8].map(Math.fround),
     );
     expect(Array.from(filled[1].dataSync())).toEqual(new Array(12).fill(3));
-    filled.forEach((g, i) => expect(Array.from(g.dataSync())).toEqual(Array.from(stock[i].dataSync())));
+    for (const [i, g] of filled.entries()) {
+      expect(Array.from(g.dataSync())).toEqual(Array.from(stock[i].dataSync()));
+    }
     tf.dispose([...filled, ...stock]);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, weights]);
