@@ -16,8 +16,9 @@
  * micro-kernel, with mul+add and with tf.matMul, timed in rotated rounds.
  *
  * Options: --soak-steps N (0 skips the soak), --repeats N (op timings per case, default 20),
- * --only matmul (the matMul part and the VAE step against PyTorch alone), --only page (the web
- * page's training steps/s in headless Chromium next to Node's, bench/pageSteps.ts; --page-steps N
+ * --only matmul (the matMul part and the VAE step against PyTorch alone), --only gumbel (the
+ * Gumbel-softmax rows alone, ours in rotated rounds with CPU time, against PyTorch), --only page (the
+ * web page's training steps/s in headless Chromium next to Node's, bench/pageSteps.ts; --page-steps N
  * measured steps, default 60).
  */
 import { spawnSync } from 'node:child_process';
@@ -31,7 +32,9 @@ import {
   gumbelSinkhornCase,
   type MatMulChoice,
   noiseThroughput,
+  type OpTiming,
   opCase,
+  opCasesRotated,
   parallelVaeStepCase,
   vaeStepByMatMul,
   vaeStepCase,
@@ -68,19 +71,24 @@ interface TorchTimings {
   gumbelSinkhorn: Timing;
 }
 
-function torchTimings(repeats: number, vaeOnly = false): TorchTimings | undefined {
+/** What bench_torch.py times: everything, the VAE step alone, or the Gumbel-softmax rows alone. */
+type TorchPart = 'all' | 'vae' | 'gumbel';
+
+function torchTimings(repeats: number, part: TorchPart = 'all'): TorchTimings | undefined {
   const job = JSON.stringify(
-    vaeOnly
+    part === 'vae'
       ? { repeats, vaeSteps: VAE_STEPS, threads: 1 }
-      : {
-          opShapes: OP_SHAPES,
-          repeats,
-          vaeSteps: VAE_STEPS,
-          threads: 1,
-          opsTwoThreads: true,
-          relaxedTopK: RELAXED_TOP_K,
-          sinkhorn: SINKHORN,
-        },
+      : part === 'gumbel'
+        ? { opShapes: OP_SHAPES, repeats, threads: 1, opsTwoThreads: true }
+        : {
+            opShapes: OP_SHAPES,
+            repeats,
+            vaeSteps: VAE_STEPS,
+            threads: 1,
+            opsTwoThreads: true,
+            relaxedTopK: RELAXED_TOP_K,
+            sinkhorn: SINKHORN,
+          },
   );
   const run = spawnSync(PYTHON, ['bench/bench_torch.py'], { input: job, encoding: 'utf8' });
   if (run.status !== 0) {
@@ -131,6 +139,19 @@ function matMulLines({ ceiling, products, choices, vaeStep }: MatMulPart, torch?
   ];
 }
 
+/** The Gumbel-softmax rows: wall median (fastest–slowest) and CPU median, ours and PyTorch's, and both ratios. */
+function gumbelLines(ops: OpTiming[], backendName: string, torch?: TorchTimings): string[] {
+  const cpu = (t?: Timing) => t?.cpu?.median.toFixed(2) ?? '—';
+  return [
+    `| gumbelSoftmax fwd+bwd, 1 thread (ms) | ours, tfjs ${backendName}, rotated rounds | CPU | PyTorch ${torch?.torch ?? ''} | CPU | ratio ours/PyTorch, wall (CPU) |`,
+    '|---|---|---|---|---|---|',
+    ...ops.map((op, i) => {
+      const theirs = torch?.ops[i]?.ms;
+      return `| ${op.shape.join('×')} ${op.hard ? 'hard' : 'soft'} | ${cell(op.ms)} | ${cpu(op.ms)} | ${cell(theirs)} | ${cpu(theirs)} | ${ratio(op.ms, theirs)} (${cpuRatio(op.ms, theirs)}) |`;
+    }),
+  ];
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -144,8 +165,9 @@ async function main(): Promise<void> {
   const repeats = Number(values.repeats);
   if (!Number.isInteger(soakSteps) || soakSteps < 0) throw new Error(`--soak-steps must be an integer >= 0`);
   if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats must be an integer >= 1`);
-  if (values.only !== undefined && values.only !== 'matmul' && values.only !== 'page') {
-    throw new Error(`--only must be 'matmul' or 'page'`);
+  const parts = ['matmul', 'gumbel', 'page'];
+  if (values.only !== undefined && !parts.includes(values.only)) {
+    throw new Error(`--only must be one of ${parts.join(', ')}, got '${values.only}'`);
   }
   const pageStepCount = Number(values['page-steps']);
   if (!Number.isInteger(pageStepCount) || pageStepCount < 2)
@@ -155,9 +177,16 @@ async function main(): Promise<void> {
   console.log(`backend: ${backend.name}; relaxed SIMD (FMA): ${relaxedSimd ? 'on' : 'off'}; measuring…`);
   if (values.only === 'matmul') {
     const part = await matMulPart(repeats, relaxedSimd);
-    const torch = torchTimings(repeats, true);
+    const torch = torchTimings(repeats, 'vae');
     console.log(`\n${matMulLines(part, torch).join('\n')}\n`);
     writeReport('bench-matmul.json', { backend: backend.name, relaxedSimd, ...part, torch });
+    return;
+  }
+  if (values.only === 'gumbel') {
+    const ops = opCasesRotated(OP_SHAPES, repeats);
+    const torch = torchTimings(repeats, 'gumbel');
+    console.log(`\n${gumbelLines(ops, backend.name, torch).join('\n')}\n`);
+    writeReport('bench-gumbel.json', { backend: backend.name, ops, torch });
     return;
   }
   if (values.only === 'page') {

@@ -50,6 +50,35 @@ export function opCase(rows: number, categories: number, hard: boolean, repeats:
   return timing;
 }
 
+/** One Gumbel-softmax row of the bench: shape, hard or soft, and its timing. */
+export interface OpTiming {
+  shape: [number, number];
+  hard: boolean;
+  ms: Timing;
+}
+
+/**
+ * {@link opCase} for every shape, soft and hard timed against each other in rotated rounds (with CPU
+ * time), shape by shape: the large shapes' garbage collections would otherwise land on the small ones.
+ */
+export function opCasesRotated(shapes: [number, number][], repeats: number): OpTiming[] {
+  return shapes.flatMap((shape) => {
+    const works = [false, true].map((hard) => opRunner(shape[0], shape[1], hard));
+    try {
+      const [soft, hard] = timedRotated(
+        works.map((work) => work.run),
+        repeats,
+      );
+      return [
+        { shape, hard: false, ms: soft },
+        { shape, hard: true, ms: hard },
+      ];
+    } finally {
+      for (const work of works) work.dispose();
+    }
+  });
+}
+
 /** Forward + backward w.r.t. the log-scores of Σ w ⊙ gumbelSinkhorn(X, τ = 1, `iterations`), X [batch, n, n]. */
 export function gumbelSinkhornCase(batch: number, n: number, iterations: number, repeats: number): Timing {
   const logScores = tf.randomNormal([batch, n, n], 0, 1, 'float32', 1);

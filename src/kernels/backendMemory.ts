@@ -1,6 +1,8 @@
 import type { DataType, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import { instantiateOn, type KernelExports, ScratchKernels } from './module.js';
+import { installSharedIdentity } from './sharedIdentity.js';
+import { installSumGradient } from './sumGradient.js';
 
 /** What the kernels need of TF.js's wasm backend (typed structurally: core code imports no backend). */
 export interface WasmBackendLike {
@@ -38,9 +40,13 @@ const boundToWasmBackend = new WeakMap<object, KernelExports | null>();
 /**
  * The kernels instantiated on the wasm backend's own memory, so they read and write its tensors in
  * place, or null where that memory cannot be imported (a multi-threaded build shares its memory).
+ * The first call also makes the backend's Identity and Cast share buffers instead of copying them,
+ * and TF.js's Sum gradient make its ones with the Fill kernel (sharedIdentity.ts, sumGradient.ts).
  */
 export function wasmBackendKernels(backend: object): KernelExports | null {
   if (!boundToWasmBackend.has(backend)) {
+    installSharedIdentity();
+    installSumGradient();
     const memory = (backend as Partial<WasmBackendLike>).wasm?.asm?.memory;
     boundToWasmBackend.set(backend, memory instanceof WebAssembly.Memory ? instantiateOn(memory) : null);
   }

@@ -5,7 +5,7 @@
 ;;
 ;; Noise: word i of a Philox-4x32-10 stream (key, position) is word i % 4 of the block with counter
 ;; [position + i / 4 (64-bit), 0, 0], exactly as RandomGenerator.fillUint32 draws it, and a Gumbel
-;; draw is -log(-log(u)) with u = (word + 1/2)·2^-32 in double precision, rounded to float32 at the end.
+;; draw is -log(-log(u)) with u = ((word >> 9) + 1/2)·2^-23, all in float32 ($gumbel4x4, $logf4x4).
 (module
   (import "env" "memory" (memory 1))
 
@@ -143,25 +143,18 @@
     (f64x2.add (f64x2.mul (local.get $ea) (v128.const f64x2 0.6931471805599453 0.6931471805599453)) (f64x2.mul (f64x2.add (local.get $sa) (local.get $sa)) (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 1 1) (f64x2.mul (local.get $za) (v128.const f64x2 0.3333333333333333 0.3333333333333333))) (f64x2.mul (local.get $z2a) (f64x2.add (v128.const f64x2 0.2 0.2) (f64x2.mul (local.get $za) (v128.const f64x2 0.14285714285714285 0.14285714285714285))))) (f64x2.mul (local.get $z4a) (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 0.1111111111111111 0.1111111111111111) (f64x2.mul (local.get $za) (v128.const f64x2 0.09090909090909091 0.09090909090909091))) (f64x2.mul (local.get $z2a) (f64x2.add (v128.const f64x2 0.07692307692307693 0.07692307692307693) (f64x2.mul (local.get $za) (v128.const f64x2 0.06666666666666667 0.06666666666666667))))) (f64x2.mul (local.get $z4a) (f64x2.add (v128.const f64x2 0.058823529411764705 0.058823529411764705) (f64x2.mul (local.get $za) (v128.const f64x2 0.05263157894736842 0.05263157894736842)))))))))
     (f64x2.add (f64x2.mul (local.get $eb) (v128.const f64x2 0.6931471805599453 0.6931471805599453)) (f64x2.mul (f64x2.add (local.get $sb) (local.get $sb)) (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 1 1) (f64x2.mul (local.get $zb) (v128.const f64x2 0.3333333333333333 0.3333333333333333))) (f64x2.mul (local.get $z2b) (f64x2.add (v128.const f64x2 0.2 0.2) (f64x2.mul (local.get $zb) (v128.const f64x2 0.14285714285714285 0.14285714285714285))))) (f64x2.mul (local.get $z4b) (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 0.1111111111111111 0.1111111111111111) (f64x2.mul (local.get $zb) (v128.const f64x2 0.09090909090909091 0.09090909090909091))) (f64x2.mul (local.get $z2b) (f64x2.add (v128.const f64x2 0.07692307692307693 0.07692307692307693) (f64x2.mul (local.get $zb) (v128.const f64x2 0.06666666666666667 0.06666666666666667))))) (f64x2.mul (local.get $z4b) (f64x2.add (v128.const f64x2 0.058823529411764705 0.058823529411764705) (f64x2.mul (local.get $zb) (v128.const f64x2 0.05263157894736842 0.05263157894736842))))))))))
 
-  ;; u = (word + 1/2)·2^-32 for two words, as an f64x2.
-  (func $uniform2x (param $a i32) (param $b i32) (result v128)
-    (f64x2.mul
-      (f64x2.add
-        (f64x2.replace_lane 1 (f64x2.splat (f64.convert_i32_u (local.get $a))) (f64.convert_i32_u (local.get $b)))
-        (v128.const f64x2 0.5 0.5))
-      (v128.const f64x2 2.3283064365386963e-10 2.3283064365386963e-10)))
-
-  ;; The four Gumbel draws −log(−log u) of block `block`, rounded to float32, as an f32x4.
+  ;; The four Gumbel draws of block `block` as an f32x4 (the single-block path of fillGumbel).
   (func $gumbelBlock (param $block i64) (result v128)
-    (local $low v128) (local $high v128)
+    (local $words v128)
     (call $philoxBlock (local.get $block))
-    (local.set $low (call $log2x (call $uniform2x (global.get $w0) (global.get $w1))))
-    (local.set $high (call $log2x (call $uniform2x (global.get $w2) (global.get $w3))))
-    (local.set $low (f64x2.neg (call $log2x (f64x2.neg (local.get $low)))))
-    (local.set $high (f64x2.neg (call $log2x (f64x2.neg (local.get $high)))))
-    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (local.get $low))
-      (f32x4.demote_f64x2_zero (local.get $high))))
+    (local.set $words
+      (i32x4.replace_lane 3
+        (i32x4.replace_lane 2
+          (i32x4.replace_lane 1 (i32x4.splat (global.get $w0)) (global.get $w1))
+          (global.get $w2))
+        (global.get $w3)))
+    (call $gumbel4x4 (local.get $words) (local.get $words) (local.get $words) (local.get $words))
+    (drop) (drop) (drop))
 
 ;; e^x for x ≤ 0 to float32 accuracy (0 below −708, NaN stays NaN): 2^n·e^r with |r| ≤ ln2/2 and
   ;; e^r by its Taylor series to r^8 (relative error < 3e-10) in Estrin's scheme; 2^n is built from
@@ -258,29 +251,19 @@
     (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $c) (local.get $d))
     (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $c) (local.get $d)))
 
-  ;; −log(−log u) with u = (word + 1/2)·2^-32 for the four words of `words`, rounded to an f32x4.
-  (func $gumbel4 (param $words v128) (result v128)
-    (local $low v128) (local $high v128)
-    (local.set $low
-      (f64x2.mul
-        (f64x2.add (f64x2.convert_low_i32x4_u (local.get $words)) (v128.const f64x2 0.5 0.5))
-        (v128.const f64x2 2.3283064365386963e-10 2.3283064365386963e-10)))
-    (local.set $high
-      (f64x2.mul
-        (f64x2.add
-          (f64x2.convert_low_i32x4_u
-            (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $words) (local.get $words)))
-          (v128.const f64x2 0.5 0.5))
-        (v128.const f64x2 2.3283064365386963e-10 2.3283064365386963e-10)))
-    (call $log2x2 (local.get $low) (local.get $high))
-    (local.set $high)
-    (local.set $low)
-    (call $log2x2 (f64x2.neg (local.get $low)) (f64x2.neg (local.get $high)))
-    (local.set $high)
-    (local.set $low)
-    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.neg (local.get $low)))
-      (f32x4.demote_f64x2_zero (f64x2.neg (local.get $high)))))
+  ;; −log(−log u) for the words of four i32x4 as four f32x4, all in float32: u = ((word >> 9) + ½)·2^-23
+  ;; (exact, strictly inside (0, 1)) and both logs by $logf4x4 (see the float32 noise section at the end).
+  (func $gumbel4x4 (param $wa v128) (param $wb v128) (param $wc v128) (param $wd v128) (result v128 v128 v128 v128)
+    (local $a v128) (local $b v128) (local $c v128) (local $d v128)
+    (call $logf4x4
+      (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (i32x4.shr_u (local.get $wa) (i32.const 9))) (v128.const f32x4 1.1920928955078125e-7 1.1920928955078125e-7 1.1920928955078125e-7 1.1920928955078125e-7)) (v128.const f32x4 5.9604644775390625e-8 5.9604644775390625e-8 5.9604644775390625e-8 5.9604644775390625e-8))
+      (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (i32x4.shr_u (local.get $wb) (i32.const 9))) (v128.const f32x4 1.1920928955078125e-7 1.1920928955078125e-7 1.1920928955078125e-7 1.1920928955078125e-7)) (v128.const f32x4 5.9604644775390625e-8 5.9604644775390625e-8 5.9604644775390625e-8 5.9604644775390625e-8))
+      (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (i32x4.shr_u (local.get $wc) (i32.const 9))) (v128.const f32x4 1.1920928955078125e-7 1.1920928955078125e-7 1.1920928955078125e-7 1.1920928955078125e-7)) (v128.const f32x4 5.9604644775390625e-8 5.9604644775390625e-8 5.9604644775390625e-8 5.9604644775390625e-8))
+      (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (i32x4.shr_u (local.get $wd) (i32.const 9))) (v128.const f32x4 1.1920928955078125e-7 1.1920928955078125e-7 1.1920928955078125e-7 1.1920928955078125e-7)) (v128.const f32x4 5.9604644775390625e-8 5.9604644775390625e-8 5.9604644775390625e-8 5.9604644775390625e-8)))
+    (local.set $d) (local.set $c) (local.set $b) (local.set $a)
+    (call $logf4x4 (f32x4.neg (local.get $a)) (f32x4.neg (local.get $b)) (f32x4.neg (local.get $c)) (f32x4.neg (local.get $d)))
+    (local.set $d) (local.set $c) (local.set $b) (local.set $a)
+    (f32x4.neg (local.get $a)) (f32x4.neg (local.get $b)) (f32x4.neg (local.get $c)) (f32x4.neg (local.get $d)))
 
   ;; `count` standard Gumbel draws as float32 at `out`, a block (four draws) at a time.
   (func $fillGumbel (export "fillGumbel")
@@ -297,10 +280,15 @@
         (call $philox4 (i64.extend_i32_u (local.get $block)))
         (local.set $w3v) (local.set $w2v) (local.set $w1v) (local.set $w0v)
         (local.set $at (i32.add (local.get $out) (i32.shl (local.get $block) (i32.const 4))))
-        (v128.store align=4 (local.get $at) (call $gumbel4 (local.get $w0v)))
-        (v128.store offset=16 align=4 (local.get $at) (call $gumbel4 (local.get $w1v)))
-        (v128.store offset=32 align=4 (local.get $at) (call $gumbel4 (local.get $w2v)))
-        (v128.store offset=48 align=4 (local.get $at) (call $gumbel4 (local.get $w3v)))
+        (call $gumbel4x4 (local.get $w0v) (local.get $w1v) (local.get $w2v) (local.get $w3v))
+        (local.set $w3v)
+        (local.set $w2v)
+        (local.set $w1v)
+        (local.set $w0v)
+        (v128.store align=4 (local.get $at) (local.get $w0v))
+        (v128.store offset=16 align=4 (local.get $at) (local.get $w1v))
+        (v128.store offset=32 align=4 (local.get $at) (local.get $w2v))
+        (v128.store offset=48 align=4 (local.get $at) (local.get $w3v))
         (local.set $block (i32.add (local.get $block) (i32.const 4)))
         (br $nextGroup)))
     (block $done
@@ -323,10 +311,16 @@
           (then (f32.store offset=8 (local.get $at) (f32x4.extract_lane 2 (local.get $four))))))))
 
   ;; e^x for an f32x4 (Cephes' expf: 2^n·p(r), |r| ≤ ln2/2, about 1 ulp); 0 below −87, NaN stays NaN.
+  ;; n = round(x·log2 e) by adding and subtracting 1.5·2^23 (ties to even, as f32x4.nearest), and 2^n
+  ;; from the bits of that sum (its low bits hold n): two adds instead of nearest and trunc_sat, and
+  ;; pmax instead of max (one instruction each on x86; pmax keeps a NaN x).
   (func $exp4 (param $x v128) (result v128)
-    (local $n v128) (local $r v128) (local $r2 v128) (local $p v128) (local $clamped v128)
-    (local.set $clamped (f32x4.max (local.get $x) (v128.const f32x4 -87 -87 -87 -87)))
-    (local.set $n (f32x4.nearest (f32x4.mul (local.get $clamped) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))))
+    (local $n v128) (local $r v128) (local $r2 v128) (local $p v128) (local $clamped v128) (local $shifted v128)
+    (local.set $clamped (f32x4.pmax (local.get $x) (v128.const f32x4 -87 -87 -87 -87)))
+    (local.set $shifted
+      (f32x4.add (f32x4.mul (local.get $clamped) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))
+        (v128.const f32x4 12582912 12582912 12582912 12582912)))
+    (local.set $n (f32x4.sub (local.get $shifted) (v128.const f32x4 12582912 12582912 12582912 12582912)))
     (local.set $r
       (f32x4.sub
         (f32x4.sub (local.get $clamped) (f32x4.mul (local.get $n) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
@@ -342,7 +336,7 @@
       (f32x4.add (f32x4.add (f32x4.mul (local.get $p) (local.get $r2)) (local.get $r)) (v128.const f32x4 1 1 1 1)))
     (v128.and
       (f32x4.mul (local.get $p)
-        (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $n)) (v128.const i32x4 127 127 127 127)) (i32.const 23)))
+        (i32x4.shl (i32x4.add (local.get $shifted) (v128.const i32x4 127 127 127 127)) (i32.const 23)))
       ;; zero where x < −87 (masked categories), keep NaN
       (v128.not (f32x4.lt (local.get $x) (v128.const f32x4 -87 -87 -87 -87)))))
 
@@ -353,7 +347,8 @@
     (param $tau f32) (param $k i32) (result i32)
     (local $c i32) (local $at i32) (local $s v128) (local $max v128) (local $m f32) (local $e v128)
     (local $sum v128) (local $total f64) (local $width i32) (local $lanes v128) (local $y f32) (local $best f32)
-    (local $bestIndex i32) (local $tau4 v128)
+    (local $bestIndex i32) (local $tau4 v128) (local $bestLanes v128) (local $bestAt v128) (local $indices v128)
+    (local $greater v128) (local $e2 v128)
     (local.set $tau4 (f32x4.splat (local.get $tau)))
     (local.set $max (v128.const f32x4 -inf -inf -inf -inf))
     ;; pass 1: scores and their maximum
@@ -380,7 +375,7 @@
                   (local.get $tau))))
             (f32.store (i32.add (local.get $scores) (local.get $at)) (f32x4.extract_lane 0 (local.get $s)))
             (local.set $width (i32.const 1))))
-        (local.set $max (f32x4.max (local.get $max) (local.get $s)))
+        (local.set $max (f32x4.pmax (local.get $max) (local.get $s)))
         (local.set $c (i32.add (local.get $c) (local.get $width)))
         (br $n1)))
     (local.set $m
@@ -395,51 +390,83 @@
       (loop $n2
         (br_if $d2 (i32.ge_u (local.get $c) (local.get $k)))
         (local.set $at (i32.shl (local.get $c) (i32.const 2)))
-        (if (i32.le_u (i32.add (local.get $c) (i32.const 4)) (local.get $k))
+        ;; eight at a time (two exps per call), then four, then one by one; sums in the same order
+        (if (i32.le_u (i32.add (local.get $c) (i32.const 8)) (local.get $k))
           (then
-            (local.set $e
-              (call $exp4 (f32x4.sub (v128.load align=4 (i32.add (local.get $scores) (local.get $at))) (local.get $max))))
+            (call $exp4x2
+              (f32x4.sub (v128.load align=4 (i32.add (local.get $scores) (local.get $at))) (local.get $max))
+              (f32x4.sub (v128.load offset=16 align=4 (i32.add (local.get $scores) (local.get $at))) (local.get $max)))
+            (local.set $e2)
+            (local.set $e)
             (v128.store align=4 (i32.add (local.get $soft) (local.get $at)) (local.get $e))
-            (local.set $sum
-              (f64x2.add (local.get $sum)
-                (f64x2.add (f64x2.promote_low_f32x4 (local.get $e))
-                  (f64x2.promote_low_f32x4
-                    (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $e) (local.get $e))))))
-            (local.set $width (i32.const 4)))
+            (v128.store offset=16 align=4 (i32.add (local.get $soft) (local.get $at)) (local.get $e2))
+            (local.set $sum (f64x2.add (local.get $sum) (f64x2.add (f64x2.promote_low_f32x4 (local.get $e))
+                  (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $e) (local.get $e))))))
+            (local.set $sum (f64x2.add (local.get $sum) (f64x2.add (f64x2.promote_low_f32x4 (local.get $e2))
+                  (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $e2) (local.get $e2))))))
+            (local.set $width (i32.const 8)))
           (else
-            (local.set $e
-              (call $exp4
-                (f32x4.splat (f32.sub (f32.load (i32.add (local.get $scores) (local.get $at))) (local.get $m)))))
-            (f32.store (i32.add (local.get $soft) (local.get $at)) (f32x4.extract_lane 0 (local.get $e)))
-            (local.set $sum
-              (f64x2.add (local.get $sum)
-                (f64x2.replace_lane 1 (v128.const f64x2 0 0) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $e))))))
-            (local.set $width (i32.const 1))))
+            (if (i32.le_u (i32.add (local.get $c) (i32.const 4)) (local.get $k))
+              (then
+                (local.set $e
+                  (call $exp4 (f32x4.sub (v128.load align=4 (i32.add (local.get $scores) (local.get $at))) (local.get $max))))
+                (v128.store align=4 (i32.add (local.get $soft) (local.get $at)) (local.get $e))
+                (local.set $sum
+                  (f64x2.add (local.get $sum)
+                    (f64x2.add (f64x2.promote_low_f32x4 (local.get $e))
+                      (f64x2.promote_low_f32x4
+                        (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $e) (local.get $e))))))
+                (local.set $width (i32.const 4)))
+              (else
+                (local.set $e
+                  (call $exp4
+                    (f32x4.splat (f32.sub (f32.load (i32.add (local.get $scores) (local.get $at))) (local.get $m)))))
+                (f32.store (i32.add (local.get $soft) (local.get $at)) (f32x4.extract_lane 0 (local.get $e)))
+                (local.set $sum
+                  (f64x2.add (local.get $sum)
+                    (f64x2.replace_lane 1 (v128.const f64x2 0 0) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $e))))))
+                (local.set $width (i32.const 1))))))
         (local.set $c (i32.add (local.get $c) (local.get $width)))
         (br $n2)))
     (local.set $total (f64.add (f64x2.extract_lane 0 (local.get $sum)) (f64x2.extract_lane 1 (local.get $sum))))
     (local.set $lanes (f32x4.splat (f32.demote_f64 (local.get $total))))
-    ;; pass 3: y = e / sum, and the first largest y
-    (local.set $best (f32.const -inf))
+    ;; pass 3: y = e / sum, and the first largest y: per lane over the whole vectors (the first of
+    ;; equals kept), then the smallest index holding the largest lane value, then the tail in order
+    (local.set $bestLanes (v128.const f32x4 -inf -inf -inf -inf))
+    (local.set $indices (v128.const i32x4 0 1 2 3))
     (local.set $c (i32.const 0))
     (block $d3
       (loop $n3
-        (br_if $d3 (i32.ge_u (local.get $c) (local.get $k)))
+        (br_if $d3 (i32.gt_u (i32.add (local.get $c) (i32.const 4)) (local.get $k)))
         (local.set $at (i32.add (local.get $soft) (i32.shl (local.get $c) (i32.const 2))))
-        (if (i32.le_u (i32.add (local.get $c) (i32.const 4)) (local.get $k))
-          (then
-            (v128.store align=4 (local.get $at) (f32x4.div (v128.load align=4 (local.get $at)) (local.get $lanes)))
-            (local.set $width (i32.const 4)))
-          (else
-            (f32.store (local.get $at) (f32.div (f32.load (local.get $at)) (f32x4.extract_lane 0 (local.get $lanes))))
-            (local.set $width (i32.const 1))))
-        (local.set $c (i32.add (local.get $c) (local.get $width)))
+        (local.set $e (f32x4.div (v128.load align=4 (local.get $at)) (local.get $lanes)))
+        (v128.store align=4 (local.get $at) (local.get $e))
+        (local.set $greater (f32x4.gt (local.get $e) (local.get $bestLanes)))
+        (local.set $bestLanes (v128.bitselect (local.get $e) (local.get $bestLanes) (local.get $greater)))
+        (local.set $bestAt (v128.bitselect (local.get $indices) (local.get $bestAt) (local.get $greater)))
+        (local.set $indices (i32x4.add (local.get $indices) (v128.const i32x4 4 4 4 4)))
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
         (br $n3)))
-    (local.set $c (i32.const 0))
+    (local.set $best
+      (f32.max
+        (f32.max (f32x4.extract_lane 0 (local.get $bestLanes)) (f32x4.extract_lane 1 (local.get $bestLanes)))
+        (f32.max (f32x4.extract_lane 2 (local.get $bestLanes)) (f32x4.extract_lane 3 (local.get $bestLanes)))))
+    (local.set $bestAt
+      (v128.bitselect (local.get $bestAt) (v128.const i32x4 0x7FFFFFFF 0x7FFFFFFF 0x7FFFFFFF 0x7FFFFFFF)
+        (f32x4.eq (local.get $bestLanes) (f32x4.splat (local.get $best)))))
+    (local.set $bestAt
+      (i32x4.min_s (local.get $bestAt) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $bestAt) (local.get $bestAt))))
+    (local.set $bestIndex
+      (select (i32x4.extract_lane 0 (local.get $bestAt)) (i32x4.extract_lane 1 (local.get $bestAt))
+        (i32.lt_s (i32x4.extract_lane 0 (local.get $bestAt)) (i32x4.extract_lane 1 (local.get $bestAt)))))
+    ;; no whole vector (k < 4) or all NaN: index 0, as the scalar scan gives
+    (if (i32.eq (local.get $bestIndex) (i32.const 0x7FFFFFFF)) (then (local.set $bestIndex (i32.const 0))))
     (block $d4
       (loop $n4
         (br_if $d4 (i32.ge_u (local.get $c) (local.get $k)))
-        (local.set $y (f32.load (i32.add (local.get $soft) (i32.shl (local.get $c) (i32.const 2)))))
+        (local.set $at (i32.add (local.get $soft) (i32.shl (local.get $c) (i32.const 2))))
+        (local.set $y (f32.div (f32.load (local.get $at)) (f32x4.extract_lane 0 (local.get $lanes))))
+        (f32.store (local.get $at) (local.get $y))
         (if (f32.gt (local.get $y) (local.get $best))
           (then (local.set $best (local.get $y)) (local.set $bestIndex (local.get $c))))
         (local.set $c (i32.add (local.get $c) (i32.const 1)))
@@ -1587,4 +1614,172 @@
       (local.set $j0 (i32.add (local.get $j0) (i32.const 8)))
       (br $jpanels))))
 
+  ;; ---- Float32 noise: the natural log in f32x4 ----------------------------------------------------
+  ;; log x for four f32x4 of positive normal floats (Cephes' logf): x = 2^e·m with m in [√½, √2), f = m − 1,
+  ;; log x = e·ln2 + f − f²/2 + f³·P(f), P of degree 8 (Estrin's scheme), ln2 split in two parts;
+  ;; within 0.85 ulp (test/random/float32Log.test.ts). src/random/float32Log.ts does the same float32
+  ;; operations in the same order with Math.fround, so the noise is bit-identical without WebAssembly.
+  ;; The four logs' statements are interleaved so that their chains run in parallel (one log alone is
+  ;; latency-bound: each step waits for the one before; four beat two by 13 % in a rotated A/B).
+  (func $logf4x4 (param $xa v128) (param $xb v128) (param $xc v128) (param $xd v128) (result v128 v128 v128 v128)
+    (local $ea v128) (local $eb v128) (local $ec v128) (local $ed v128) (local $ma v128) (local $mb v128) (local $mc v128) (local $md v128) (local $smalla v128) (local $smallb v128) (local $smallc v128) (local $smalld v128) (local $fa v128) (local $fb v128) (local $fc v128) (local $fd v128) (local $za v128) (local $zb v128) (local $zc v128) (local $zd v128) (local $z2a v128) (local $z2b v128) (local $z2c v128) (local $z2d v128) (local $ya v128) (local $yb v128) (local $yc v128) (local $yd v128)
+    ;; x = 2^e·m with m in [½, 1): e = biased exponent − 126 (as a float), m = the mantissa under exponent −1
+    (local.set $ea
+      (f32x4.convert_i32x4_s
+        (i32x4.sub (i32x4.shr_u (local.get $xa) (i32.const 23)) (v128.const i32x4 126 126 126 126))))
+    (local.set $eb
+      (f32x4.convert_i32x4_s
+        (i32x4.sub (i32x4.shr_u (local.get $xb) (i32.const 23)) (v128.const i32x4 126 126 126 126))))
+    (local.set $ec
+      (f32x4.convert_i32x4_s
+        (i32x4.sub (i32x4.shr_u (local.get $xc) (i32.const 23)) (v128.const i32x4 126 126 126 126))))
+    (local.set $ed
+      (f32x4.convert_i32x4_s
+        (i32x4.sub (i32x4.shr_u (local.get $xd) (i32.const 23)) (v128.const i32x4 126 126 126 126))))
+    (local.set $ma
+      (v128.or (v128.and (local.get $xa) (v128.const i32x4 0x007FFFFF 0x007FFFFF 0x007FFFFF 0x007FFFFF))
+        (v128.const i32x4 0x3F000000 0x3F000000 0x3F000000 0x3F000000)))
+    (local.set $mb
+      (v128.or (v128.and (local.get $xb) (v128.const i32x4 0x007FFFFF 0x007FFFFF 0x007FFFFF 0x007FFFFF))
+        (v128.const i32x4 0x3F000000 0x3F000000 0x3F000000 0x3F000000)))
+    (local.set $mc
+      (v128.or (v128.and (local.get $xc) (v128.const i32x4 0x007FFFFF 0x007FFFFF 0x007FFFFF 0x007FFFFF))
+        (v128.const i32x4 0x3F000000 0x3F000000 0x3F000000 0x3F000000)))
+    (local.set $md
+      (v128.or (v128.and (local.get $xd) (v128.const i32x4 0x007FFFFF 0x007FFFFF 0x007FFFFF 0x007FFFFF))
+        (v128.const i32x4 0x3F000000 0x3F000000 0x3F000000 0x3F000000)))
+    ;; m < √½: take 2m and e − 1, so f = (m − 1) + m (exact); else f = m − 1 (exact)
+    (local.set $smalla (f32x4.lt (local.get $ma) (v128.const f32x4 0.70710677 0.70710677 0.70710677 0.70710677)))
+    (local.set $smallb (f32x4.lt (local.get $mb) (v128.const f32x4 0.70710677 0.70710677 0.70710677 0.70710677)))
+    (local.set $smallc (f32x4.lt (local.get $mc) (v128.const f32x4 0.70710677 0.70710677 0.70710677 0.70710677)))
+    (local.set $smalld (f32x4.lt (local.get $md) (v128.const f32x4 0.70710677 0.70710677 0.70710677 0.70710677)))
+    (local.set $fa
+      (f32x4.add (f32x4.sub (local.get $ma) (v128.const f32x4 1 1 1 1)) (v128.and (local.get $ma) (local.get $smalla))))
+    (local.set $fb
+      (f32x4.add (f32x4.sub (local.get $mb) (v128.const f32x4 1 1 1 1)) (v128.and (local.get $mb) (local.get $smallb))))
+    (local.set $fc
+      (f32x4.add (f32x4.sub (local.get $mc) (v128.const f32x4 1 1 1 1)) (v128.and (local.get $mc) (local.get $smallc))))
+    (local.set $fd
+      (f32x4.add (f32x4.sub (local.get $md) (v128.const f32x4 1 1 1 1)) (v128.and (local.get $md) (local.get $smalld))))
+    (local.set $ea (f32x4.sub (local.get $ea) (v128.and (local.get $smalla) (v128.const f32x4 1 1 1 1))))
+    (local.set $eb (f32x4.sub (local.get $eb) (v128.and (local.get $smallb) (v128.const f32x4 1 1 1 1))))
+    (local.set $ec (f32x4.sub (local.get $ec) (v128.and (local.get $smallc) (v128.const f32x4 1 1 1 1))))
+    (local.set $ed (f32x4.sub (local.get $ed) (v128.and (local.get $smalld) (v128.const f32x4 1 1 1 1))))
+    (local.set $za (f32x4.mul (local.get $fa) (local.get $fa)))
+    (local.set $zb (f32x4.mul (local.get $fb) (local.get $fb)))
+    (local.set $zc (f32x4.mul (local.get $fc) (local.get $fc)))
+    (local.set $zd (f32x4.mul (local.get $fd) (local.get $fd)))
+    ;; P(f) = Σ c_i f^i by Estrin's scheme (pairs, then pairs of pairs), a short dependency chain
+    (local.set $z2a (f32x4.mul (local.get $za) (local.get $za)))
+    (local.set $z2b (f32x4.mul (local.get $zb) (local.get $zb)))
+    (local.set $z2c (f32x4.mul (local.get $zc) (local.get $zc)))
+    (local.set $z2d (f32x4.mul (local.get $zd) (local.get $zd)))
+    (local.set $ya
+      (f32x4.add
+        (f32x4.add
+          (f32x4.add (f32x4.add (v128.const f32x4 3.3333331174e-1 3.3333331174e-1 3.3333331174e-1 3.3333331174e-1) (f32x4.mul (local.get $fa) (v128.const f32x4 -2.4999993993e-1 -2.4999993993e-1 -2.4999993993e-1 -2.4999993993e-1)))
+            (f32x4.mul (local.get $za) (f32x4.add (v128.const f32x4 2.0000714765e-1 2.0000714765e-1 2.0000714765e-1 2.0000714765e-1) (f32x4.mul (local.get $fa) (v128.const f32x4 -1.6668057665e-1 -1.6668057665e-1 -1.6668057665e-1 -1.6668057665e-1)))))
+          (f32x4.mul (local.get $z2a)
+            (f32x4.add (f32x4.add (v128.const f32x4 1.4249322787e-1 1.4249322787e-1 1.4249322787e-1 1.4249322787e-1) (f32x4.mul (local.get $fa) (v128.const f32x4 -1.2420140846e-1 -1.2420140846e-1 -1.2420140846e-1 -1.2420140846e-1)))
+              (f32x4.mul (local.get $za) (f32x4.add (v128.const f32x4 1.1676998740e-1 1.1676998740e-1 1.1676998740e-1 1.1676998740e-1) (f32x4.mul (local.get $fa) (v128.const f32x4 -1.1514610310e-1 -1.1514610310e-1 -1.1514610310e-1 -1.1514610310e-1)))))))
+        (f32x4.mul (f32x4.mul (local.get $z2a) (local.get $z2a)) (v128.const f32x4 7.0376836292e-2 7.0376836292e-2 7.0376836292e-2 7.0376836292e-2))))
+    (local.set $yb
+      (f32x4.add
+        (f32x4.add
+          (f32x4.add (f32x4.add (v128.const f32x4 3.3333331174e-1 3.3333331174e-1 3.3333331174e-1 3.3333331174e-1) (f32x4.mul (local.get $fb) (v128.const f32x4 -2.4999993993e-1 -2.4999993993e-1 -2.4999993993e-1 -2.4999993993e-1)))
+            (f32x4.mul (local.get $zb) (f32x4.add (v128.const f32x4 2.0000714765e-1 2.0000714765e-1 2.0000714765e-1 2.0000714765e-1) (f32x4.mul (local.get $fb) (v128.const f32x4 -1.6668057665e-1 -1.6668057665e-1 -1.6668057665e-1 -1.6668057665e-1)))))
+          (f32x4.mul (local.get $z2b)
+            (f32x4.add (f32x4.add (v128.const f32x4 1.4249322787e-1 1.4249322787e-1 1.4249322787e-1 1.4249322787e-1) (f32x4.mul (local.get $fb) (v128.const f32x4 -1.2420140846e-1 -1.2420140846e-1 -1.2420140846e-1 -1.2420140846e-1)))
+              (f32x4.mul (local.get $zb) (f32x4.add (v128.const f32x4 1.1676998740e-1 1.1676998740e-1 1.1676998740e-1 1.1676998740e-1) (f32x4.mul (local.get $fb) (v128.const f32x4 -1.1514610310e-1 -1.1514610310e-1 -1.1514610310e-1 -1.1514610310e-1)))))))
+        (f32x4.mul (f32x4.mul (local.get $z2b) (local.get $z2b)) (v128.const f32x4 7.0376836292e-2 7.0376836292e-2 7.0376836292e-2 7.0376836292e-2))))
+    (local.set $yc
+      (f32x4.add
+        (f32x4.add
+          (f32x4.add (f32x4.add (v128.const f32x4 3.3333331174e-1 3.3333331174e-1 3.3333331174e-1 3.3333331174e-1) (f32x4.mul (local.get $fc) (v128.const f32x4 -2.4999993993e-1 -2.4999993993e-1 -2.4999993993e-1 -2.4999993993e-1)))
+            (f32x4.mul (local.get $zc) (f32x4.add (v128.const f32x4 2.0000714765e-1 2.0000714765e-1 2.0000714765e-1 2.0000714765e-1) (f32x4.mul (local.get $fc) (v128.const f32x4 -1.6668057665e-1 -1.6668057665e-1 -1.6668057665e-1 -1.6668057665e-1)))))
+          (f32x4.mul (local.get $z2c)
+            (f32x4.add (f32x4.add (v128.const f32x4 1.4249322787e-1 1.4249322787e-1 1.4249322787e-1 1.4249322787e-1) (f32x4.mul (local.get $fc) (v128.const f32x4 -1.2420140846e-1 -1.2420140846e-1 -1.2420140846e-1 -1.2420140846e-1)))
+              (f32x4.mul (local.get $zc) (f32x4.add (v128.const f32x4 1.1676998740e-1 1.1676998740e-1 1.1676998740e-1 1.1676998740e-1) (f32x4.mul (local.get $fc) (v128.const f32x4 -1.1514610310e-1 -1.1514610310e-1 -1.1514610310e-1 -1.1514610310e-1)))))))
+        (f32x4.mul (f32x4.mul (local.get $z2c) (local.get $z2c)) (v128.const f32x4 7.0376836292e-2 7.0376836292e-2 7.0376836292e-2 7.0376836292e-2))))
+    (local.set $yd
+      (f32x4.add
+        (f32x4.add
+          (f32x4.add (f32x4.add (v128.const f32x4 3.3333331174e-1 3.3333331174e-1 3.3333331174e-1 3.3333331174e-1) (f32x4.mul (local.get $fd) (v128.const f32x4 -2.4999993993e-1 -2.4999993993e-1 -2.4999993993e-1 -2.4999993993e-1)))
+            (f32x4.mul (local.get $zd) (f32x4.add (v128.const f32x4 2.0000714765e-1 2.0000714765e-1 2.0000714765e-1 2.0000714765e-1) (f32x4.mul (local.get $fd) (v128.const f32x4 -1.6668057665e-1 -1.6668057665e-1 -1.6668057665e-1 -1.6668057665e-1)))))
+          (f32x4.mul (local.get $z2d)
+            (f32x4.add (f32x4.add (v128.const f32x4 1.4249322787e-1 1.4249322787e-1 1.4249322787e-1 1.4249322787e-1) (f32x4.mul (local.get $fd) (v128.const f32x4 -1.2420140846e-1 -1.2420140846e-1 -1.2420140846e-1 -1.2420140846e-1)))
+              (f32x4.mul (local.get $zd) (f32x4.add (v128.const f32x4 1.1676998740e-1 1.1676998740e-1 1.1676998740e-1 1.1676998740e-1) (f32x4.mul (local.get $fd) (v128.const f32x4 -1.1514610310e-1 -1.1514610310e-1 -1.1514610310e-1 -1.1514610310e-1)))))))
+        (f32x4.mul (f32x4.mul (local.get $z2d) (local.get $z2d)) (v128.const f32x4 7.0376836292e-2 7.0376836292e-2 7.0376836292e-2 7.0376836292e-2))))
+    (local.set $ya (f32x4.mul (f32x4.mul (local.get $ya) (local.get $fa)) (local.get $za)))
+    (local.set $yb (f32x4.mul (f32x4.mul (local.get $yb) (local.get $fb)) (local.get $zb)))
+    (local.set $yc (f32x4.mul (f32x4.mul (local.get $yc) (local.get $fc)) (local.get $zc)))
+    (local.set $yd (f32x4.mul (f32x4.mul (local.get $yd) (local.get $fd)) (local.get $zd)))
+    (local.set $ya (f32x4.add (local.get $ya) (f32x4.mul (local.get $ea) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+    (local.set $yb (f32x4.add (local.get $yb) (f32x4.mul (local.get $eb) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+    (local.set $yc (f32x4.add (local.get $yc) (f32x4.mul (local.get $ec) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+    (local.set $yd (f32x4.add (local.get $yd) (f32x4.mul (local.get $ed) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+    (local.set $ya (f32x4.sub (local.get $ya) (f32x4.mul (local.get $za) (v128.const f32x4 0.5 0.5 0.5 0.5))))
+    (local.set $yb (f32x4.sub (local.get $yb) (f32x4.mul (local.get $zb) (v128.const f32x4 0.5 0.5 0.5 0.5))))
+    (local.set $yc (f32x4.sub (local.get $yc) (f32x4.mul (local.get $zc) (v128.const f32x4 0.5 0.5 0.5 0.5))))
+    (local.set $yd (f32x4.sub (local.get $yd) (f32x4.mul (local.get $zd) (v128.const f32x4 0.5 0.5 0.5 0.5))))
+    (f32x4.add (f32x4.add (local.get $fa) (local.get $ya))
+      (f32x4.mul (local.get $ea) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
+    (f32x4.add (f32x4.add (local.get $fb) (local.get $yb))
+      (f32x4.mul (local.get $eb) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
+    (f32x4.add (f32x4.add (local.get $fc) (local.get $yc))
+      (f32x4.mul (local.get $ec) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
+    (f32x4.add (f32x4.add (local.get $fd) (local.get $yd))
+      (f32x4.mul (local.get $ed) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375))))
+
+  ;; ---- Softmax: two exps per call --------------------------------------------------------------
+  ;; $exp4 of two f32x4 (the softmax's, eight at a time), statements interleaved so that both chains
+  ;; run in parallel; lane for lane the same operations, so the same bits as $exp4.
+  (func $exp4x2 (param $xa v128) (param $xb v128) (result v128 v128)
+    (local $na v128) (local $nb v128) (local $ra v128) (local $rb v128) (local $r2a v128) (local $r2b v128) (local $pa v128) (local $pb v128) (local $clampeda v128) (local $clampedb v128) (local $shifteda v128) (local $shiftedb v128)
+    (local.set $clampeda (f32x4.pmax (local.get $xa) (v128.const f32x4 -87 -87 -87 -87)))
+    (local.set $clampedb (f32x4.pmax (local.get $xb) (v128.const f32x4 -87 -87 -87 -87)))
+    (local.set $shifteda
+      (f32x4.add (f32x4.mul (local.get $clampeda) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))
+        (v128.const f32x4 12582912 12582912 12582912 12582912)))
+    (local.set $shiftedb
+      (f32x4.add (f32x4.mul (local.get $clampedb) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))
+        (v128.const f32x4 12582912 12582912 12582912 12582912)))
+    (local.set $na (f32x4.sub (local.get $shifteda) (v128.const f32x4 12582912 12582912 12582912 12582912)))
+    (local.set $nb (f32x4.sub (local.get $shiftedb) (v128.const f32x4 12582912 12582912 12582912 12582912)))
+    (local.set $ra
+      (f32x4.sub
+        (f32x4.sub (local.get $clampeda) (f32x4.mul (local.get $na) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
+        (f32x4.mul (local.get $na) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+    (local.set $rb
+      (f32x4.sub
+        (f32x4.sub (local.get $clampedb) (f32x4.mul (local.get $nb) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
+        (f32x4.mul (local.get $nb) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+    (local.set $r2a (f32x4.mul (local.get $ra) (local.get $ra)))
+    (local.set $r2b (f32x4.mul (local.get $rb) (local.get $rb)))
+    (local.set $pa (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))
+    (local.set $pb (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))
+    (local.set $pa (f32x4.add (f32x4.mul (local.get $pa) (local.get $ra)) (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
+    (local.set $pb (f32x4.add (f32x4.mul (local.get $pb) (local.get $rb)) (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
+    (local.set $pa (f32x4.add (f32x4.mul (local.get $pa) (local.get $ra)) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
+    (local.set $pb (f32x4.add (f32x4.mul (local.get $pb) (local.get $rb)) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
+    (local.set $pa (f32x4.add (f32x4.mul (local.get $pa) (local.get $ra)) (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
+    (local.set $pb (f32x4.add (f32x4.mul (local.get $pb) (local.get $rb)) (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
+    (local.set $pa (f32x4.add (f32x4.mul (local.get $pa) (local.get $ra)) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
+    (local.set $pb (f32x4.add (f32x4.mul (local.get $pb) (local.get $rb)) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
+    (local.set $pa (f32x4.add (f32x4.mul (local.get $pa) (local.get $ra)) (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
+    (local.set $pb (f32x4.add (f32x4.mul (local.get $pb) (local.get $rb)) (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
+    (local.set $pa
+      (f32x4.add (f32x4.add (f32x4.mul (local.get $pa) (local.get $r2a)) (local.get $ra)) (v128.const f32x4 1 1 1 1)))
+    (local.set $pb
+      (f32x4.add (f32x4.add (f32x4.mul (local.get $pb) (local.get $r2b)) (local.get $rb)) (v128.const f32x4 1 1 1 1)))
+    (v128.and
+      (f32x4.mul (local.get $pa)
+        (i32x4.shl (i32x4.add (local.get $shifteda) (v128.const i32x4 127 127 127 127)) (i32.const 23)))
+      ;; zero where x < −87 (masked categories), keep NaN
+      (v128.not (f32x4.lt (local.get $xa) (v128.const f32x4 -87 -87 -87 -87))))
+    (v128.and
+      (f32x4.mul (local.get $pb)
+        (i32x4.shl (i32x4.add (local.get $shiftedb) (v128.const i32x4 127 127 127 127)) (i32.const 23)))
+      ;; zero where x < −87 (masked categories), keep NaN
+      (v128.not (f32x4.lt (local.get $xb) (v128.const f32x4 -87 -87 -87 -87)))))
 )

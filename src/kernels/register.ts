@@ -2,6 +2,8 @@ import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-co
 import { tf } from '../tf.js';
 import { beginKernelCall, wasmBackendKernels } from './backendMemory.js';
 import { type KernelExports, ScratchKernels } from './module.js';
+import { useSharedIdentity } from './sharedIdentity.js';
+import { useFilledSumGradient } from './sumGradient.js';
 
 /** TF.js kernel names of the fused kernels (registered for the cpu and wasm backends). */
 export const FUSED_GUMBEL_SOFTMAX = 'GumbelSoftmaxFused';
@@ -22,11 +24,15 @@ let enabled = true;
 /**
  * Turns the fused cpu/wasm kernels on or off (default on): Gumbel-softmax forward and backward,
  * the Adam update, the Bernoulli log-likelihood, the KL to a uniform prior and the ExpConcrete
- * log-density, each with its gradient. Off, the same operations run composed from TF.js ops, as they always do on WebGL,
- * WebGPU and tfjs-node; the results agree up to float rounding. For comparisons and debugging.
+ * log-density, each with its gradient; on wasm also Identity and Cast sharing buffers instead of
+ * copying them (sharedIdentity.ts) and the Sum gradient's ones made by Fill (sumGradient.ts). Off,
+ * the same operations run composed from TF.js ops, as they always do on WebGL, WebGPU and
+ * tfjs-node; the results agree up to float rounding. For comparisons and debugging.
  */
 export function useFusedKernels(on: boolean): void {
   enabled = on;
+  useSharedIdentity(on);
+  useFilledSumGradient(on);
 }
 
 /** Whether the fused kernels run on the active backend. */
@@ -42,8 +48,8 @@ type Attrs = NamedAttrMap & Record<string, number | boolean>;
 
 /**
  * Inputs: logits, and optionally noise (Gumbel, the logits' shape) and temperature (broadcast to
- * the logits' shape). Outputs: soft, index (int32, the category axis removed), then the one-hot if
- * attrs.hard, then the scores if attrs.withScores.
+ * the logits' shape). Outputs: soft, then the index (int32, the category axis removed) if
+ * attrs.withIndex, the one-hot if attrs.hard, the scores if attrs.withScores.
  */
 function fusedGumbelSoftmax(backendName: string): KernelConfig['kernelFunc'] {
   return ({ inputs, backend, attrs }) => {
@@ -53,12 +59,13 @@ function fusedGumbelSoftmax(backendName: string): KernelConfig['kernelFunc'] {
     const indexShape = shape.filter((_, i) => i !== (a.axis as number));
     const outputs = [
       { shape, dtype: 'float32' as const },
-      { shape: indexShape, dtype: 'int32' as const },
+      ...(a.withIndex ? [{ shape: indexShape, dtype: 'int32' as const }] : []),
       ...(a.hard ? [{ shape, dtype: 'float32' as const }] : []),
       ...(a.withScores ? [{ shape, dtype: 'float32' as const }] : []),
     ];
     const call = beginKernelCall(backendName, backend, [logits, noise, temperature], outputs);
-    const [soft, index, ...rest] = call.outputs;
+    const [soft, ...rest] = call.outputs;
+    const index = a.withIndex ? rest.shift() : 0;
     const hard = a.hard ? rest[0] : 0;
     const scores = a.withScores ? rest[rest.length - 1] : 0;
     call.exports.softmaxForward(
@@ -68,7 +75,7 @@ function fusedGumbelSoftmax(backendName: string): KernelConfig['kernelFunc'] {
       a.temperatureValue as number,
       soft,
       hard,
-      index,
+      index ?? 0,
       scores,
       a.outer as number,
       a.categories as number,

@@ -1,11 +1,11 @@
 import { fusedKernelsActive } from '../kernels/register.js';
-import { resolveGenerator, type Seed } from '../random/generator.js';
+import { type RandomGenerator, resolveGenerator, type Seed } from '../random/generator.js';
 import { gumbelNoise } from '../random/noise.js';
 import type { Tensor } from '../tf.js';
 import { tf } from '../tf.js';
 import { ArgumentError, checkTemperature, type Temperature, type TensorInput } from '../validate.js';
 import { oneHotAlong } from './axis.js';
-import { fusedGumbelSoftmaxSample } from './fusedGumbelSoftmax.js';
+import { fusedGumbelSoftmax, fusedGumbelSoftmaxSample } from './fusedGumbelSoftmax.js';
 import { type AxisOptions, prepareLogits } from './prepare.js';
 import { checkTemperatureShape, relaxedSoftmax } from './relaxedSoftmax.js';
 import { straightThrough } from './straightThrough.js';
@@ -55,6 +55,23 @@ export function gumbelSoftmaxSample(
   return draw(logits, options, true) as GumbelSoftmaxSample;
 }
 
+/** Checks the options against the logits and converts them (inside the caller's tidy). */
+function prepareDraw(
+  logits: TensorInput,
+  options: GumbelSoftmaxOptions,
+): { logits: Tensor; axis: number; temperature: Temperature; source: Tensor | RandomGenerator } {
+  const temperature = options.temperature ?? 1;
+  if (options.validateArgs !== false) checkTemperature(temperature);
+  const prepared = prepareLogits(logits, options);
+  const { shape } = prepared.logits;
+  if (options.noise && !tf.util.arraysEqual(options.noise.shape, shape)) {
+    throw new ArgumentError('noise', `must have the logits' shape [${shape}], got [${options.noise.shape}]`);
+  }
+  if (typeof temperature !== 'number') checkTemperatureShape(temperature, shape);
+  const source = options.noise ?? resolveGenerator(options.seed);
+  return { logits: prepared.logits, axis: prepared.axis, temperature, source };
+}
+
 /**
  * One draw's soft sample and index, and its straight-through one-hot when `withHard`: through the
  * fused kernel on cpu and wasm, composed from TF.js ops elsewhere (same noise, same values up to
@@ -65,25 +82,14 @@ function draw(
   options: GumbelSoftmaxOptions,
   withHard: boolean,
 ): { soft: Tensor; hard?: Tensor; index: Tensor } {
-  const temperature = options.temperature ?? 1;
-  if (options.validateArgs !== false) checkTemperature(temperature);
   return tf.tidy(() => {
-    const prepared = prepareLogits(logits, options);
-    const { axis } = prepared;
-    const { shape } = prepared.logits;
-    if (options.noise && !tf.util.arraysEqual(options.noise.shape, shape)) {
-      throw new ArgumentError(
-        'noise',
-        `must have the logits' shape [${shape}], got [${options.noise.shape}]`,
-      );
-    }
-    if (typeof temperature !== 'number') checkTemperatureShape(temperature, shape);
+    const { logits: prepared, axis, temperature, source } = prepareDraw(logits, options);
     if (fusedKernelsActive()) {
-      const source = options.noise ?? resolveGenerator(options.seed);
-      return { ...fusedGumbelSoftmaxSample(prepared.logits, axis, temperature, source, withHard) };
+      return { ...fusedGumbelSoftmaxSample(prepared, axis, temperature, source, withHard) };
     }
-    const noise = options.noise ?? gumbelNoise(shape, options.seed);
-    const soft = relaxedSoftmax(prepared.logits, noise, temperature, axis);
+    const { shape } = prepared;
+    const noise = source instanceof tf.Tensor ? source : gumbelNoise(shape, source);
+    const soft = relaxedSoftmax(prepared, noise, temperature, axis);
     const index = tf.argMax(soft, axis);
     if (!withHard) return { soft, index };
     const hard = straightThrough(oneHotAlong(index, shape[axis], axis), soft);
@@ -109,8 +115,14 @@ export function gumbelSoftmax(
   logits: TensorInput,
   options: GumbelSoftmaxOptions & { hard?: boolean } = {},
 ): Tensor {
+  const hard = options.hard === true;
   return tf.tidy(() => {
-    const sample = draw(logits, options, options.hard === true);
-    return (options.hard ? sample.hard : sample.soft) as Tensor;
+    if (fusedKernelsActive()) {
+      // one kernel call each way, no index or extra views
+      const { logits: prepared, axis, temperature, source } = prepareDraw(logits, options);
+      return fusedGumbelSoftmax(prepared, axis, temperature, source, hard);
+    }
+    const sample = draw(logits, options, hard);
+    return (hard ? sample.hard : sample.soft) as Tensor;
   });
 }

@@ -2,9 +2,9 @@ import { positionWords, ScratchKernels } from '../kernels/module.js';
 import type { Tensor } from '../tf.js';
 import { tf } from '../tf.js';
 import { ArgumentError } from '../validate.js';
+import { gumbelFromWord, uniformFromWord } from './float32Log.js';
 import { type RandomGenerator, resolveGenerator, type Seed } from './generator.js';
 
-const TWO_POW_MINUS_23 = 2 ** -23;
 const TWO_POW_MINUS_32 = 2 ** -32;
 
 function checkShape(shape: number[]): number {
@@ -70,14 +70,15 @@ function openUniform64(word: number): number {
 export function uniformArray(count: number, seed?: Seed): Float32Array {
   const bits = words(count, seed);
   const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) out[i] = ((bits[i] >>> 9) + 0.5) * TWO_POW_MINUS_23;
+  for (let i = 0; i < count; i++) out[i] = uniformFromWord(bits[i]);
   return out;
 }
 
 /**
- * `count` standard Gumbel draws −log(−log u), computed in double precision, always finite. Runs in
- * the WebAssembly kernels module (Philox and both logs in one loop) where available, else in JS;
- * both give the same float32 values (the module's log is accurate to 1e-15, far below float32's step).
+ * `count` standard Gumbel draws −log(−log u) in float32, always finite (u from {@link uniformArray}'s
+ * 23-bit grid, both logs by a float32 polynomial within 2 ulp). Runs in the WebAssembly kernels module
+ * (Philox and both logs four lanes at a time) where available, else in JS with the same float32
+ * operations ({@link gumbelFromWord}): the same seed gives the same bits either way.
  */
 export function gumbelArray(count: number, seed?: Seed): Float32Array {
   const generator = resolveGenerator(seed);
@@ -90,7 +91,7 @@ export function gumbelArray(count: number, seed?: Seed): Float32Array {
 export function gumbelArrayInJs(count: number, seed?: Seed): Float32Array {
   const bits = resolveGenerator(seed).nextUint32(count);
   const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) out[i] = -Math.log(-Math.log(openUniform64(bits[i])));
+  for (let i = 0; i < count; i++) out[i] = gumbelFromWord(bits[i]);
   return out;
 }
 
