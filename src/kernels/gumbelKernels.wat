@@ -1587,4 +1587,380 @@
       (local.set $j0 (i32.add (local.get $j0) (i32.const 8)))
       (br $jpanels))))
 
+
+  ;; ==== Log-space Sinkhorn, the whole iteration loop in one call (helper sinkhorn-kernel) ========
+  ;; src/kernels/sinkhornKernels.ts. Each matrix X [n, n] (row-major, n ≥ 4) is normalised through
+  ;; its dual potentials: after the row half of iteration t the state is X_ij − U_t[i] − V_{t−1}[j],
+  ;; after the column half X_ij − U_t[i] − V_t[j], with U_t[i] = logsumexp_j(X_ij − V_{t−1}[j])
+  ;; (V_{−1} = 0) and V_t[j] = logsumexp_i(X_ij − U_t[i]) — the matrices that normalising the state
+  ;; itself by rows then columns gives, every logsumexp with its maximum subtracted first, and X is
+  ;; only read (it stays in L1). U_t, V_t are stored per iteration ([matrices, iterations, 2, n]) so
+  ;; the backward pass rebuilds each half-step's state without storing it. Rows go four columns at
+  ;; a time and their last n mod 4 columns by one more block at n − 4 whose already-done lanes are
+  ;; masked; columns go in blocks of four columns down the rows (exp in float32: $exp4).
+
+  ;; Lanes k ≥ 4 − (n mod 4): the new columns of a row's last, overlapping block at n − 4.
+  (func $skTailMask (param $n i32) (result v128)
+    (i32x4.ge_s (v128.const i32x4 0 1 2 3)
+      (i32x4.splat (i32.sub (i32.const 4) (i32.and (local.get $n) (i32.const 3))))))
+
+  ;; x[j..j+3] − v[j..j+3] at byte offset $at (v = 0: no potential).
+  (func $skShifted (param $x i32) (param $v i32) (param $at i32) (result v128)
+    (local $row v128)
+    (local.set $row (v128.load align=4 (i32.add (local.get $x) (local.get $at))))
+    (if (result v128) (local.get $v)
+      (then (f32x4.sub (local.get $row) (v128.load align=4 (i32.add (local.get $v) (local.get $at)))))
+      (else (local.get $row))))
+
+  ;; logsumexp_j(x[j] − v[j]) of one row of n (v = 0: no potential), the sum of exponentials in float32.
+  (func $skRowLse (param $x i32) (param $v i32) (param $n i32) (result f32)
+    (local $at i32) (local $last i32) (local $mask v128) (local $max v128) (local $sum v128) (local $m f32)
+    (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
+    (local.set $mask (call $skTailMask (local.get $n)))
+    (local.set $max (v128.const f32x4 -inf -inf -inf -inf))
+    (block $done1
+      (loop $next1
+        (br_if $done1 (i32.gt_u (local.get $at) (local.get $last)))
+        (local.set $max (f32x4.max (local.get $max) (call $skShifted (local.get $x) (local.get $v) (local.get $at))))
+        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+        (br $next1)))
+    (if (i32.and (local.get $n) (i32.const 3))
+      (then
+        (local.set $max
+          (f32x4.max (local.get $max)
+            (v128.bitselect (call $skShifted (local.get $x) (local.get $v) (local.get $last))
+              (v128.const f32x4 -inf -inf -inf -inf) (local.get $mask))))))
+    (local.set $m
+      (f32.max
+        (f32.max (f32x4.extract_lane 0 (local.get $max)) (f32x4.extract_lane 1 (local.get $max)))
+        (f32.max (f32x4.extract_lane 2 (local.get $max)) (f32x4.extract_lane 3 (local.get $max)))))
+    (local.set $max (f32x4.splat (local.get $m)))
+    (local.set $at (i32.const 0))
+    (block $done2
+      (loop $next2
+        (br_if $done2 (i32.gt_u (local.get $at) (local.get $last)))
+        (local.set $sum
+          (f32x4.add (local.get $sum)
+            (call $exp4 (f32x4.sub (call $skShifted (local.get $x) (local.get $v) (local.get $at)) (local.get $max)))))
+        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+        (br $next2)))
+    (if (i32.and (local.get $n) (i32.const 3))
+      (then
+        (local.set $sum
+          (f32x4.add (local.get $sum)
+            (v128.and (local.get $mask)
+              (call $exp4
+                (f32x4.sub (call $skShifted (local.get $x) (local.get $v) (local.get $last)) (local.get $max))))))))
+    (f32.add (local.get $m)
+      (f32.demote_f64
+        (call $log
+          (f64.promote_f32
+            (f32.add
+              (f32.add (f32x4.extract_lane 0 (local.get $sum)) (f32x4.extract_lane 1 (local.get $sum)))
+              (f32.add (f32x4.extract_lane 2 (local.get $sum)) (f32x4.extract_lane 3 (local.get $sum)))))))))
+
+  ;; logsumexp_i(x[i][j] − u[i]) for the four columns at byte offset $at of an n × n matrix x.
+  (func $skColumnLse (param $x i32) (param $u i32) (param $n i32) (param $at i32) (result v128)
+    (local $i i32) (local $p i32) (local $rowBytes i32) (local $max v128) (local $sum v128)
+    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $max (v128.const f32x4 -inf -inf -inf -inf))
+    (local.set $p (i32.add (local.get $x) (local.get $at)))
+    (block $done1
+      (loop $next1
+        (br_if $done1 (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $max
+          (f32x4.max (local.get $max)
+            (f32x4.sub (v128.load align=4 (local.get $p))
+              (v128.load32_splat (i32.add (local.get $u) (i32.shl (local.get $i) (i32.const 2)))))))
+        (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next1)))
+    (local.set $i (i32.const 0))
+    (local.set $p (i32.add (local.get $x) (local.get $at)))
+    (block $done2
+      (loop $next2
+        (br_if $done2 (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $sum
+          (f32x4.add (local.get $sum)
+            (call $exp4
+              (f32x4.sub
+                (f32x4.sub (v128.load align=4 (local.get $p))
+                  (v128.load32_splat (i32.add (local.get $u) (i32.shl (local.get $i) (i32.const 2)))))
+                (local.get $max)))))
+        (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next2)))
+    (f32x4.add (local.get $max)
+      (f32x4.replace_lane 3
+        (f32x4.replace_lane 2
+          (f32x4.replace_lane 1
+            (f32x4.splat (f32.demote_f64 (call $log (f64.promote_f32 (f32x4.extract_lane 0 (local.get $sum))))))
+            (f32.demote_f64 (call $log (f64.promote_f32 (f32x4.extract_lane 1 (local.get $sum))))))
+          (f32.demote_f64 (call $log (f64.promote_f32 (f32x4.extract_lane 2 (local.get $sum))))))
+        (f32.demote_f64 (call $log (f64.promote_f32 (f32x4.extract_lane 3 (local.get $sum))))))))
+
+  ;; y[j..j+3] = (x[j..j+3] − u) − v[j..j+3] at byte offset $at of a row.
+  (func $skStoreOutput (param $x i32) (param $y i32) (param $v i32) (param $u v128) (param $at i32)
+    (v128.store align=4 (i32.add (local.get $y) (local.get $at))
+      (f32x4.sub
+        (f32x4.sub (v128.load align=4 (i32.add (local.get $x) (local.get $at))) (local.get $u))
+        (v128.load align=4 (i32.add (local.get $v) (local.get $at))))))
+
+  ;; The forward pass of `matrices` matrices [n, n] at x: `iterations` row-then-column
+  ;; normalisations; writes the log of the result, x − U − V, to y and each iteration's potentials
+  ;; U_t, V_t to `potentials` [matrices, iterations, 2, n]. Where `deviations` is not 0, also the
+  ;; smallest and largest log row sum of each iteration's result, logsumexp_j(x_ij − V_t[j]) − U_t[i],
+  ;; to it ([matrices, iterations, 2]: how far the rows are from summing to 1, for a tolerance).
+  (func (export "sinkhornForward") (param $x i32) (param $y i32) (param $potentials i32)
+    (param $deviations i32) (param $matrices i32) (param $n i32) (param $iterations i32)
+    (local $low f32) (local $high f32) (local $d f32) (local $b i32) (local $t i32) (local $i i32) (local $at i32) (local $last i32) (local $rowBytes i32)
+    (local $xm i32) (local $ym i32) (local $u i32) (local $v i32) (local $vPrevious i32) (local $ui v128)
+    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
+    (block $matricesDone
+      (loop $nextMatrix
+        (br_if $matricesDone (i32.ge_u (local.get $b) (local.get $matrices)))
+        (local.set $xm (i32.add (local.get $x) (i32.mul (local.get $b) (i32.mul (local.get $rowBytes) (local.get $n)))))
+        (local.set $ym (i32.add (local.get $y) (i32.mul (local.get $b) (i32.mul (local.get $rowBytes) (local.get $n)))))
+        (local.set $u
+          (i32.add (local.get $potentials)
+            (i32.mul (local.get $b) (i32.mul (local.get $iterations) (i32.shl (local.get $rowBytes) (i32.const 1))))))
+        (local.set $vPrevious (i32.const 0))
+        (local.set $t (i32.const 0))
+        (block $iterationsDone
+          (loop $nextIteration
+            (br_if $iterationsDone (i32.ge_u (local.get $t) (local.get $iterations)))
+            (local.set $v (i32.add (local.get $u) (local.get $rowBytes)))
+            ;; rows: U_t[i] = logsumexp_j(x_ij − V_{t−1}[j])
+            (local.set $i (i32.const 0))
+            (block $rowsDone
+              (loop $nextRow
+                (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $n)))
+                (f32.store (i32.add (local.get $u) (i32.shl (local.get $i) (i32.const 2)))
+                  (call $skRowLse (i32.add (local.get $xm) (i32.mul (local.get $i) (local.get $rowBytes)))
+                    (local.get $vPrevious) (local.get $n)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $nextRow)))
+            ;; columns: V_t[j] = logsumexp_i(x_ij − U_t[i]); the last block overlaps (same values)
+            (local.set $at (i32.const 0))
+            (block $columnsDone
+              (loop $nextColumns
+                (br_if $columnsDone (i32.gt_u (local.get $at) (local.get $last)))
+                (v128.store align=4 (i32.add (local.get $v) (local.get $at))
+                  (call $skColumnLse (local.get $xm) (local.get $u) (local.get $n) (local.get $at)))
+                (local.set $at (i32.add (local.get $at) (i32.const 16)))
+                (br $nextColumns)))
+            (if (i32.and (local.get $n) (i32.const 3))
+              (then
+                (v128.store align=4 (i32.add (local.get $v) (local.get $last))
+                  (call $skColumnLse (local.get $xm) (local.get $u) (local.get $n) (local.get $last)))))
+            (if (local.get $deviations)
+              (then
+                (local.set $low (f32.const inf))
+                (local.set $high (f32.const -inf))
+                (local.set $i (i32.const 0))
+                (block $deviationsDone
+                  (loop $nextDeviation
+                    (br_if $deviationsDone (i32.ge_u (local.get $i) (local.get $n)))
+                    (local.set $d
+                      (f32.sub
+                        (call $skRowLse (i32.add (local.get $xm) (i32.mul (local.get $i) (local.get $rowBytes)))
+                          (local.get $v) (local.get $n))
+                        (f32.load (i32.add (local.get $u) (i32.shl (local.get $i) (i32.const 2))))))
+                    (local.set $low (f32.min (local.get $low) (local.get $d)))
+                    (local.set $high (f32.max (local.get $high) (local.get $d)))
+                    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                    (br $nextDeviation)))
+                (local.set $at
+                  (i32.add (local.get $deviations)
+                    (i32.shl (i32.add (i32.mul (local.get $b) (local.get $iterations)) (local.get $t)) (i32.const 3))))
+                (f32.store (local.get $at) (local.get $low))
+                (f32.store offset=4 (local.get $at) (local.get $high))))
+            (local.set $vPrevious (local.get $v))
+            (local.set $u (i32.add (local.get $v) (local.get $rowBytes)))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))
+            (br $nextIteration)))
+        ;; y = (x − U) − V with the last iteration's potentials
+        (local.set $u (i32.sub (local.get $vPrevious) (local.get $rowBytes)))
+        (local.set $i (i32.const 0))
+        (block $outDone
+          (loop $nextOutRow
+            (br_if $outDone (i32.ge_u (local.get $i) (local.get $n)))
+            (local.set $ui (v128.load32_splat (i32.add (local.get $u) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $at (i32.const 0))
+            (block $outColumnsDone
+              (loop $nextOutColumns
+                (br_if $outColumnsDone (i32.gt_u (local.get $at) (local.get $last)))
+                (call $skStoreOutput (local.get $xm) (local.get $ym) (local.get $vPrevious) (local.get $ui) (local.get $at))
+                (local.set $at (i32.add (local.get $at) (i32.const 16)))
+                (br $nextOutColumns)))
+            (if (i32.and (local.get $n) (i32.const 3))
+              (then (call $skStoreOutput (local.get $xm) (local.get $ym) (local.get $vPrevious) (local.get $ui) (local.get $last))))
+            (local.set $xm (i32.add (local.get $xm) (local.get $rowBytes)))
+            (local.set $ym (i32.add (local.get $ym) (local.get $rowBytes)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $nextOutRow)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $nextMatrix))))
+
+
+  ;; The state (x − u) − v[j..j+3] at byte offset $at of a row (v = 0: no potential).
+  (func $skState (param $x i32) (param $u v128) (param $v i32) (param $at i32) (result v128)
+    (local $shifted v128)
+    (local.set $shifted (f32x4.sub (v128.load align=4 (i32.add (local.get $x) (local.get $at))) (local.get $u)))
+    (if (result v128) (local.get $v)
+      (then (f32x4.sub (local.get $shifted) (v128.load align=4 (i32.add (local.get $v) (local.get $at)))))
+      (else (local.get $shifted))))
+
+  ;; The backward pass of one row's normalisation, in place on the gradient row g: with P = exp of
+  ;; the state (x − u) − v after it, g ← g − P·Σ_j g_j (the lanes of the last block outside
+  ;; $mask keep their value).
+  (func $skRowGrad (param $g i32) (param $x i32) (param $u f32) (param $v i32) (param $n i32)
+    (local $at i32) (local $last i32) (local $mask v128) (local $sum v128) (local $s f32) (local $u4 v128)
+    (local $old v128)
+    (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
+    (local.set $mask (call $skTailMask (local.get $n)))
+    (local.set $u4 (f32x4.splat (local.get $u)))
+    (block $done1
+      (loop $next1
+        (br_if $done1 (i32.gt_u (local.get $at) (local.get $last)))
+        (local.set $sum (f32x4.add (local.get $sum) (v128.load align=4 (i32.add (local.get $g) (local.get $at)))))
+        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+        (br $next1)))
+    (if (i32.and (local.get $n) (i32.const 3))
+      (then
+        (local.set $sum
+          (f32x4.add (local.get $sum)
+            (v128.and (local.get $mask) (v128.load align=4 (i32.add (local.get $g) (local.get $last))))))))
+    (local.set $s
+      (f32.add
+        (f32.add (f32x4.extract_lane 0 (local.get $sum)) (f32x4.extract_lane 1 (local.get $sum)))
+        (f32.add (f32x4.extract_lane 2 (local.get $sum)) (f32x4.extract_lane 3 (local.get $sum)))))
+    (local.set $sum (f32x4.splat (local.get $s)))
+    (local.set $at (i32.const 0))
+    (block $done2
+      (loop $next2
+        (br_if $done2 (i32.gt_u (local.get $at) (local.get $last)))
+        (v128.store align=4 (i32.add (local.get $g) (local.get $at))
+          (f32x4.sub (v128.load align=4 (i32.add (local.get $g) (local.get $at)))
+            (f32x4.mul (call $exp4 (call $skState (local.get $x) (local.get $u4) (local.get $v) (local.get $at)))
+              (local.get $sum))))
+        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+        (br $next2)))
+    (if (i32.and (local.get $n) (i32.const 3))
+      (then
+        (local.set $old (v128.load align=4 (i32.add (local.get $g) (local.get $last))))
+        (v128.store align=4 (i32.add (local.get $g) (local.get $last))
+          (v128.bitselect
+            (f32x4.sub (local.get $old)
+              (f32x4.mul (call $exp4 (call $skState (local.get $x) (local.get $u4) (local.get $v) (local.get $last)))
+                (local.get $sum)))
+            (local.get $old) (local.get $mask))))))
+
+  ;; The backward pass of the column normalisation for the four columns at byte offset $at, in place
+  ;; on the gradient matrix g: with P = exp of the state (x − u) − v, g ← g − P·Σ_i g_i (lanes
+  ;; outside $mask keep their value).
+  (func $skColumnGrad (param $g i32) (param $x i32) (param $u i32) (param $v i32) (param $n i32)
+    (param $at i32) (param $mask v128)
+    (local $i i32) (local $p i32) (local $q i32) (local $rowBytes i32) (local $sum v128) (local $vj v128)
+    (local $old v128)
+    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $vj (v128.load align=4 (i32.add (local.get $v) (local.get $at))))
+    (local.set $p (i32.add (local.get $g) (local.get $at)))
+    (block $done1
+      (loop $next1
+        (br_if $done1 (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $sum (f32x4.add (local.get $sum) (v128.load align=4 (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next1)))
+    (local.set $i (i32.const 0))
+    (local.set $p (i32.add (local.get $g) (local.get $at)))
+    (local.set $q (i32.add (local.get $x) (local.get $at)))
+    (block $done2
+      (loop $next2
+        (br_if $done2 (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $old (v128.load align=4 (local.get $p)))
+        (v128.store align=4 (local.get $p)
+          (v128.bitselect
+            (f32x4.sub (local.get $old)
+              (f32x4.mul
+                (call $exp4
+                  (f32x4.sub
+                    (f32x4.sub (v128.load align=4 (local.get $q))
+                      (v128.load32_splat (i32.add (local.get $u) (i32.shl (local.get $i) (i32.const 2)))))
+                    (local.get $vj)))
+                (local.get $sum)))
+            (local.get $old) (local.get $mask)))
+        (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
+        (local.set $q (i32.add (local.get $q) (local.get $rowBytes)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next2))))
+
+  ;; The backward pass of sinkhornForward: dx = the gradient w.r.t. x of Σ dy ⊙ y, through the
+  ;; iterations in reverse (each half-step's state rebuilt from x and the stored potentials; the
+  ;; gradient of y = z − logsumexp(z) along an axis is dy − exp(y)·Σ dy along it).
+  (func (export "sinkhornBackward") (param $dy i32) (param $x i32) (param $potentials i32) (param $dx i32)
+    (param $matrices i32) (param $n i32) (param $iterations i32)
+    (local $b i32) (local $t i32) (local $i i32) (local $at i32) (local $last i32) (local $rowBytes i32)
+    (local $matrixBytes i32) (local $xm i32) (local $gm i32) (local $u i32) (local $v i32) (local $vPrevious i32)
+    (local $all v128) (local $mask v128)
+    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $matrixBytes (i32.mul (local.get $rowBytes) (local.get $n)))
+    (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
+    (local.set $all (v128.const i32x4 -1 -1 -1 -1))
+    (local.set $mask (call $skTailMask (local.get $n)))
+    ;; dx starts as dy
+    (local.set $at (i32.const 0))
+    (block $copied
+      (loop $copy
+        (br_if $copied (i32.ge_u (local.get $at) (i32.mul (local.get $matrices) (local.get $matrixBytes))))
+        (f32.store (i32.add (local.get $dx) (local.get $at)) (f32.load (i32.add (local.get $dy) (local.get $at))))
+        (local.set $at (i32.add (local.get $at) (i32.const 4)))
+        (br $copy)))
+    (block $matricesDone
+      (loop $nextMatrix
+        (br_if $matricesDone (i32.ge_u (local.get $b) (local.get $matrices)))
+        (local.set $xm (i32.add (local.get $x) (i32.mul (local.get $b) (local.get $matrixBytes))))
+        (local.set $gm (i32.add (local.get $dx) (i32.mul (local.get $b) (local.get $matrixBytes))))
+        (local.set $t (local.get $iterations))
+        (block $iterationsDone
+          (loop $previousIteration
+            (br_if $iterationsDone (i32.eqz (local.get $t)))
+            (local.set $t (i32.sub (local.get $t) (i32.const 1)))
+            (local.set $u
+              (i32.add (local.get $potentials)
+                (i32.mul (i32.shl (local.get $rowBytes) (i32.const 1))
+                  (i32.add (i32.mul (local.get $b) (local.get $iterations)) (local.get $t)))))
+            (local.set $v (i32.add (local.get $u) (local.get $rowBytes)))
+            (local.set $vPrevious (select (i32.sub (local.get $u) (local.get $rowBytes)) (i32.const 0) (local.get $t)))
+            ;; the column half of iteration t: state x − U_t − V_t
+            (local.set $at (i32.const 0))
+            (block $columnsDone
+              (loop $nextColumns
+                (br_if $columnsDone (i32.gt_u (local.get $at) (local.get $last)))
+                (call $skColumnGrad (local.get $gm) (local.get $xm) (local.get $u) (local.get $v) (local.get $n)
+                  (local.get $at) (local.get $all))
+                (local.set $at (i32.add (local.get $at) (i32.const 16)))
+                (br $nextColumns)))
+            (if (i32.and (local.get $n) (i32.const 3))
+              (then
+                (call $skColumnGrad (local.get $gm) (local.get $xm) (local.get $u) (local.get $v) (local.get $n)
+                  (local.get $last) (local.get $mask))))
+            ;; the row half of iteration t: state x − U_t − V_{t−1}
+            (local.set $i (i32.const 0))
+            (block $rowsDone
+              (loop $nextRow
+                (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $n)))
+                (call $skRowGrad
+                  (i32.add (local.get $gm) (i32.mul (local.get $i) (local.get $rowBytes)))
+                  (i32.add (local.get $xm) (i32.mul (local.get $i) (local.get $rowBytes)))
+                  (f32.load (i32.add (local.get $u) (i32.shl (local.get $i) (i32.const 2))))
+                  (local.get $vPrevious) (local.get $n))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $nextRow)))
+            (br $previousIteration)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $nextMatrix))))
+
 )
