@@ -1612,9 +1612,55 @@
       (then (f32x4.sub (local.get $row) (v128.load align=4 (i32.add (local.get $v) (local.get $at)))))
       (else (local.get $row))))
 
-  ;; logsumexp_j(x[j] − v[j]) of one row of n (v = 0: no potential), the sum of exponentials in float32.
-  (func $skRowLse (param $x i32) (param $v i32) (param $n i32) (result f32)
-    (local $at i32) (local $last i32) (local $mask v128) (local $max v128) (local $sum v128) (local $m f32)
+  ;; Σ_j exp(x[j] − v[j] − shift) of one row of n (v = 0: no potential), in float32 lanes.
+  (func $skRowSum (param $x i32) (param $v i32) (param $n i32) (param $shift f32) (result f32)
+    (local $at i32) (local $last i32) (local $shift4 v128) (local $sum v128)
+    (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
+    (local.set $shift4 (f32x4.splat (local.get $shift)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.gt_u (local.get $at) (local.get $last)))
+        (local.set $sum
+          (f32x4.add (local.get $sum)
+            (call $exp4
+              (f32x4.sub
+                (f32x4.sub (v128.load align=4 (i32.add (local.get $x) (local.get $at)))
+                  (if (result v128) (local.get $v)
+                    (then (v128.load align=4 (i32.add (local.get $v) (local.get $at))))
+                    (else (v128.const f32x4 0 0 0 0))))
+                (local.get $shift4)))))
+        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+        (br $next)))
+    (if (i32.and (local.get $n) (i32.const 3))
+      (then
+        (local.set $sum
+          (f32x4.add (local.get $sum)
+            (v128.and (call $skTailMask (local.get $n))
+              (call $exp4
+                (f32x4.sub (call $skShifted (local.get $x) (local.get $v) (local.get $last)) (local.get $shift4))))))))
+    (f32.add
+      (f32.add (f32x4.extract_lane 0 (local.get $sum)) (f32x4.extract_lane 1 (local.get $sum)))
+      (f32.add (f32x4.extract_lane 2 (local.get $sum)) (f32x4.extract_lane 3 (local.get $sum)))))
+
+  ;; The smallest sum of exponentials trusted after a shift that is not the maximum: below it the
+  ;; largest terms may have underflowed, and the logsumexp is taken again with the maximum.
+  (global $skSmallestSum f32 (f32.const 1e-30))
+
+  ;; logsumexp_j(x[j] − v[j]) of one row of n (v = 0: no potential), the sum of exponentials in
+  ;; float32. With $useShift the exponentials are taken after subtracting $shift, a bound on the
+  ;; row's largest entry that needs no pass of its own (the row's previous potential: the entries
+  ;; of a column-normalised state are ≤ 0); the row's maximum is used when that sum is too small.
+  (func $skRowLse (param $x i32) (param $v i32) (param $n i32) (param $shift f32) (param $useShift i32)
+    (result f32)
+    (local $at i32) (local $last i32) (local $mask v128) (local $max v128) (local $m f32) (local $sum f32)
+    (if (local.get $useShift)
+      (then
+        (local.set $sum (call $skRowSum (local.get $x) (local.get $v) (local.get $n) (local.get $shift)))
+        (if (f32.ge (local.get $sum) (global.get $skSmallestSum))
+          (then
+            (return
+              (f32.add (local.get $shift)
+                (f32.demote_f64 (call $log (f64.promote_f32 (local.get $sum))))))))))
     (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
     (local.set $mask (call $skTailMask (local.get $n)))
     (local.set $max (v128.const f32x4 -inf -inf -inf -inf))
@@ -1634,34 +1680,51 @@
       (f32.max
         (f32.max (f32x4.extract_lane 0 (local.get $max)) (f32x4.extract_lane 1 (local.get $max)))
         (f32.max (f32x4.extract_lane 2 (local.get $max)) (f32x4.extract_lane 3 (local.get $max)))))
-    (local.set $max (f32x4.splat (local.get $m)))
-    (local.set $at (i32.const 0))
-    (block $done2
-      (loop $next2
-        (br_if $done2 (i32.gt_u (local.get $at) (local.get $last)))
-        (local.set $sum
-          (f32x4.add (local.get $sum)
-            (call $exp4 (f32x4.sub (call $skShifted (local.get $x) (local.get $v) (local.get $at)) (local.get $max)))))
-        (local.set $at (i32.add (local.get $at) (i32.const 16)))
-        (br $next2)))
-    (if (i32.and (local.get $n) (i32.const 3))
-      (then
-        (local.set $sum
-          (f32x4.add (local.get $sum)
-            (v128.and (local.get $mask)
-              (call $exp4
-                (f32x4.sub (call $skShifted (local.get $x) (local.get $v) (local.get $last)) (local.get $max))))))))
     (f32.add (local.get $m)
       (f32.demote_f64
-        (call $log
-          (f64.promote_f32
-            (f32.add
-              (f32.add (f32x4.extract_lane 0 (local.get $sum)) (f32x4.extract_lane 1 (local.get $sum)))
-              (f32.add (f32x4.extract_lane 2 (local.get $sum)) (f32x4.extract_lane 3 (local.get $sum)))))))))
+        (call $log (f64.promote_f32 (call $skRowSum (local.get $x) (local.get $v) (local.get $n) (local.get $m)))))))
 
-  ;; logsumexp_i(x[i][j] − u[i]) for the four columns at byte offset $at of an n × n matrix x.
-  (func $skColumnLse (param $x i32) (param $u i32) (param $n i32) (param $at i32) (result v128)
+  ;; Σ_i exp(x[i][j] − u[i] − shift[j]) for the four columns at byte offset $at of an n × n matrix x.
+  (func $skColumnSum (param $x i32) (param $u i32) (param $n i32) (param $at i32) (param $shift v128)
+    (result v128)
+    (local $i i32) (local $p i32) (local $rowBytes i32) (local $sum v128)
+    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $p (i32.add (local.get $x) (local.get $at)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $sum
+          (f32x4.add (local.get $sum)
+            (call $exp4
+              (f32x4.sub
+                (f32x4.sub (v128.load align=4 (local.get $p))
+                  (v128.load32_splat (i32.add (local.get $u) (i32.shl (local.get $i) (i32.const 2)))))
+                (local.get $shift)))))
+        (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (local.get $sum))
+
+  ;; shift + log(sum), lane by lane.
+  (func $skShiftedLog (param $shift v128) (param $sum v128) (result v128)
+    (f32x4.add (local.get $shift)
+      (f32x4.replace_lane 3
+        (f32x4.replace_lane 2
+          (f32x4.replace_lane 1
+            (f32x4.splat (f32.demote_f64 (call $log (f64.promote_f32 (f32x4.extract_lane 0 (local.get $sum))))))
+            (f32.demote_f64 (call $log (f64.promote_f32 (f32x4.extract_lane 1 (local.get $sum))))))
+          (f32.demote_f64 (call $log (f64.promote_f32 (f32x4.extract_lane 2 (local.get $sum))))))
+        (f32.demote_f64 (call $log (f64.promote_f32 (f32x4.extract_lane 3 (local.get $sum))))))))
+
+  ;; logsumexp_i(x[i][j] − u[i]) for the four columns at byte offset $at of an n × n matrix x. The
+  ;; exponentials are first taken after subtracting $shift (the columns' previous potentials, or 0:
+  ;; the entries of a row-normalised state are ≤ 0), with the columns' maxima when a sum is too small.
+  (func $skColumnLse (param $x i32) (param $u i32) (param $n i32) (param $at i32) (param $shift v128)
+    (result v128)
     (local $i i32) (local $p i32) (local $rowBytes i32) (local $max v128) (local $sum v128)
+    (local.set $sum (call $skColumnSum (local.get $x) (local.get $u) (local.get $n) (local.get $at) (local.get $shift)))
+    (if (i32x4.all_true (f32x4.ge (local.get $sum) (f32x4.splat (global.get $skSmallestSum))))
+      (then (return (call $skShiftedLog (local.get $shift) (local.get $sum)))))
     (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
     (local.set $max (v128.const f32x4 -inf -inf -inf -inf))
     (local.set $p (i32.add (local.get $x) (local.get $at)))
@@ -1675,29 +1738,14 @@
         (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $next1)))
-    (local.set $i (i32.const 0))
-    (local.set $p (i32.add (local.get $x) (local.get $at)))
-    (block $done2
-      (loop $next2
-        (br_if $done2 (i32.ge_u (local.get $i) (local.get $n)))
-        (local.set $sum
-          (f32x4.add (local.get $sum)
-            (call $exp4
-              (f32x4.sub
-                (f32x4.sub (v128.load align=4 (local.get $p))
-                  (v128.load32_splat (i32.add (local.get $u) (i32.shl (local.get $i) (i32.const 2)))))
-                (local.get $max)))))
-        (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $next2)))
-    (f32x4.add (local.get $max)
-      (f32x4.replace_lane 3
-        (f32x4.replace_lane 2
-          (f32x4.replace_lane 1
-            (f32x4.splat (f32.demote_f64 (call $log (f64.promote_f32 (f32x4.extract_lane 0 (local.get $sum))))))
-            (f32.demote_f64 (call $log (f64.promote_f32 (f32x4.extract_lane 1 (local.get $sum))))))
-          (f32.demote_f64 (call $log (f64.promote_f32 (f32x4.extract_lane 2 (local.get $sum))))))
-        (f32.demote_f64 (call $log (f64.promote_f32 (f32x4.extract_lane 3 (local.get $sum))))))))
+    (call $skShiftedLog (local.get $max)
+      (call $skColumnSum (local.get $x) (local.get $u) (local.get $n) (local.get $at) (local.get $max))))
+
+  ;; v[j..j+3] at byte offset $at, or 0 where v = 0.
+  (func $skPrevious (param $v i32) (param $at i32) (result v128)
+    (if (result v128) (local.get $v)
+      (then (v128.load align=4 (i32.add (local.get $v) (local.get $at))))
+      (else (v128.const f32x4 0 0 0 0))))
 
   ;; y[j..j+3] = (x[j..j+3] − u) − v[j..j+3] at byte offset $at of a row.
   (func $skStoreOutput (param $x i32) (param $y i32) (param $v i32) (param $u v128) (param $at i32)
@@ -1738,7 +1786,12 @@
                 (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $n)))
                 (f32.store (i32.add (local.get $u) (i32.shl (local.get $i) (i32.const 2)))
                   (call $skRowLse (i32.add (local.get $xm) (i32.mul (local.get $i) (local.get $rowBytes)))
-                    (local.get $vPrevious) (local.get $n)))
+                    (local.get $vPrevious) (local.get $n)
+                    (if (result f32) (local.get $t)
+                      (then (f32.load (i32.add (i32.sub (local.get $u) (i32.shl (local.get $rowBytes) (i32.const 1)))
+                        (i32.shl (local.get $i) (i32.const 2)))))
+                      (else (f32.const 0)))
+                    (local.get $t)))
                 (local.set $i (i32.add (local.get $i) (i32.const 1)))
                 (br $nextRow)))
             ;; columns: V_t[j] = logsumexp_i(x_ij − U_t[i]); the last block overlaps (same values)
@@ -1747,13 +1800,15 @@
               (loop $nextColumns
                 (br_if $columnsDone (i32.gt_u (local.get $at) (local.get $last)))
                 (v128.store align=4 (i32.add (local.get $v) (local.get $at))
-                  (call $skColumnLse (local.get $xm) (local.get $u) (local.get $n) (local.get $at)))
+                  (call $skColumnLse (local.get $xm) (local.get $u) (local.get $n) (local.get $at)
+                    (call $skPrevious (local.get $vPrevious) (local.get $at))))
                 (local.set $at (i32.add (local.get $at) (i32.const 16)))
                 (br $nextColumns)))
             (if (i32.and (local.get $n) (i32.const 3))
               (then
                 (v128.store align=4 (i32.add (local.get $v) (local.get $last))
-                  (call $skColumnLse (local.get $xm) (local.get $u) (local.get $n) (local.get $last)))))
+                  (call $skColumnLse (local.get $xm) (local.get $u) (local.get $n) (local.get $last)
+                    (call $skPrevious (local.get $vPrevious) (local.get $last))))))
             (if (local.get $deviations)
               (then
                 (local.set $low (f32.const inf))
@@ -1765,7 +1820,8 @@
                     (local.set $d
                       (f32.sub
                         (call $skRowLse (i32.add (local.get $xm) (i32.mul (local.get $i) (local.get $rowBytes)))
-                          (local.get $v) (local.get $n))
+                          (local.get $v) (local.get $n)
+                          (f32.load (i32.add (local.get $u) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 1))
                         (f32.load (i32.add (local.get $u) (i32.shl (local.get $i) (i32.const 2))))))
                     (local.set $low (f32.min (local.get $low) (local.get $d)))
                     (local.set $high (f32.max (local.get $high) (local.get $d)))
