@@ -1868,117 +1868,132 @@
       (then (f32x4.sub (local.get $shifted) (v128.load align=4 (i32.add (local.get $v) (local.get $at)))))
       (else (local.get $shifted))))
 
-  ;; The backward pass of one row's normalisation, in place on the gradient row g: with P = exp of
-  ;; the state (x − u) − v after it, g ← g − P·Σ_j g_j (the lanes of the last block outside
-  ;; $mask keep their value).
-  (func $skRowGrad (param $g i32) (param $x i32) (param $u f32) (param $v i32) (param $n i32)
-    (local $at i32) (local $last i32) (local $mask v128) (local $sum v128) (local $s f32) (local $u4 v128)
-    (local $old v128)
+  ;; One gradient row in the backward pass of a column normalisation, in place: with P = exp of the
+  ;; state (x − u) − v, g ← g − P ⊙ columnSums (the lanes of the last block outside the tail mask keep
+  ;; their value). Returns Σ_j of the new row (the next, row, half-step's sum).
+  (func $skColumnStepRow (param $g i32) (param $x i32) (param $u f32) (param $v i32) (param $columnSums i32)
+    (param $n i32) (result f32)
+    (local $at i32) (local $last i32) (local $u4 v128) (local $new v128) (local $old v128) (local $sum v128)
     (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
-    (local.set $mask (call $skTailMask (local.get $n)))
     (local.set $u4 (f32x4.splat (local.get $u)))
-    (block $done1
-      (loop $next1
-        (br_if $done1 (i32.gt_u (local.get $at) (local.get $last)))
-        (local.set $sum (f32x4.add (local.get $sum) (v128.load align=4 (i32.add (local.get $g) (local.get $at)))))
-        (local.set $at (i32.add (local.get $at) (i32.const 16)))
-        (br $next1)))
-    (if (i32.and (local.get $n) (i32.const 3))
-      (then
-        (local.set $sum
-          (f32x4.add (local.get $sum)
-            (v128.and (local.get $mask) (v128.load align=4 (i32.add (local.get $g) (local.get $last))))))))
-    (local.set $s
-      (f32.add
-        (f32.add (f32x4.extract_lane 0 (local.get $sum)) (f32x4.extract_lane 1 (local.get $sum)))
-        (f32.add (f32x4.extract_lane 2 (local.get $sum)) (f32x4.extract_lane 3 (local.get $sum)))))
-    (local.set $sum (f32x4.splat (local.get $s)))
-    (local.set $at (i32.const 0))
-    (block $done2
-      (loop $next2
-        (br_if $done2 (i32.gt_u (local.get $at) (local.get $last)))
-        (v128.store align=4 (i32.add (local.get $g) (local.get $at))
+    (block $done
+      (loop $next
+        (br_if $done (i32.gt_u (local.get $at) (local.get $last)))
+        (local.set $new
           (f32x4.sub (v128.load align=4 (i32.add (local.get $g) (local.get $at)))
-            (f32x4.mul (call $exp4 (call $skState (local.get $x) (local.get $u4) (local.get $v) (local.get $at)))
-              (local.get $sum))))
+            (f32x4.mul (call $exp4
+              (f32x4.sub (f32x4.sub (v128.load align=4 (i32.add (local.get $x) (local.get $at))) (local.get $u4))
+                (v128.load align=4 (i32.add (local.get $v) (local.get $at)))))
+              (v128.load align=4 (i32.add (local.get $columnSums) (local.get $at))))))
+        (v128.store align=4 (i32.add (local.get $g) (local.get $at)) (local.get $new))
+        (local.set $sum (f32x4.add (local.get $sum) (local.get $new)))
         (local.set $at (i32.add (local.get $at) (i32.const 16)))
-        (br $next2)))
+        (br $next)))
     (if (i32.and (local.get $n) (i32.const 3))
       (then
         (local.set $old (v128.load align=4 (i32.add (local.get $g) (local.get $last))))
-        (v128.store align=4 (i32.add (local.get $g) (local.get $last))
+        (local.set $new
           (v128.bitselect
             (f32x4.sub (local.get $old)
               (f32x4.mul (call $exp4 (call $skState (local.get $x) (local.get $u4) (local.get $v) (local.get $last)))
-                (local.get $sum)))
-            (local.get $old) (local.get $mask))))))
+                (v128.load align=4 (i32.add (local.get $columnSums) (local.get $last)))))
+            (local.get $old) (call $skTailMask (local.get $n))))
+        (v128.store align=4 (i32.add (local.get $g) (local.get $last)) (local.get $new))
+        (local.set $sum (f32x4.add (local.get $sum) (v128.and (call $skTailMask (local.get $n)) (local.get $new))))))
+    (f32.add
+      (f32.add (f32x4.extract_lane 0 (local.get $sum)) (f32x4.extract_lane 1 (local.get $sum)))
+      (f32.add (f32x4.extract_lane 2 (local.get $sum)) (f32x4.extract_lane 3 (local.get $sum)))))
 
-  ;; The backward pass of the column normalisation for the four columns at byte offset $at, in place
-  ;; on the gradient matrix g: with P = exp of the state (x − u) − v, g ← g − P·Σ_i g_i (lanes
-  ;; outside $mask keep their value).
-  (func $skColumnGrad (param $g i32) (param $x i32) (param $u i32) (param $v i32) (param $n i32)
-    (param $at i32) (param $mask v128)
-    (local $i i32) (local $p i32) (local $q i32) (local $rowBytes i32) (local $sum v128) (local $vj v128)
-    (local $old v128)
-    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
-    (local.set $vj (v128.load align=4 (i32.add (local.get $v) (local.get $at))))
-    (local.set $p (i32.add (local.get $g) (local.get $at)))
-    (block $done1
-      (loop $next1
-        (br_if $done1 (i32.ge_u (local.get $i) (local.get $n)))
-        (local.set $sum (f32x4.add (local.get $sum) (v128.load align=4 (local.get $p))))
-        (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $next1)))
-    (local.set $i (i32.const 0))
-    (local.set $p (i32.add (local.get $g) (local.get $at)))
-    (local.set $q (i32.add (local.get $x) (local.get $at)))
-    (block $done2
-      (loop $next2
-        (br_if $done2 (i32.ge_u (local.get $i) (local.get $n)))
-        (local.set $old (v128.load align=4 (local.get $p)))
-        (v128.store align=4 (local.get $p)
+  ;; One gradient row in the backward pass of the row normalisation, in place: with P = exp of the
+  ;; state (x − u) − v, g ← g − P·rowSum; adds the new row to columnSums (the next,
+  ;; column, half-step's sums; lanes outside the tail mask neither change g nor are added).
+  (func $skRowStepRow (param $g i32) (param $x i32) (param $u f32) (param $v i32) (param $rowSum f32)
+    (param $columnSums i32) (param $n i32)
+    (local $at i32) (local $last i32) (local $u4 v128) (local $s4 v128) (local $new v128) (local $old v128)
+    (local $mask v128)
+    (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
+    (local.set $u4 (f32x4.splat (local.get $u)))
+    (local.set $s4 (f32x4.splat (local.get $rowSum)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.gt_u (local.get $at) (local.get $last)))
+        (local.set $new
+          (f32x4.sub (v128.load align=4 (i32.add (local.get $g) (local.get $at)))
+            (f32x4.mul (call $exp4
+              (f32x4.sub (f32x4.sub (v128.load align=4 (i32.add (local.get $x) (local.get $at))) (local.get $u4))
+                (v128.load align=4 (i32.add (local.get $v) (local.get $at)))))
+              (local.get $s4))))
+        (v128.store align=4 (i32.add (local.get $g) (local.get $at)) (local.get $new))
+        (v128.store align=4 (i32.add (local.get $columnSums) (local.get $at))
+          (f32x4.add (v128.load align=4 (i32.add (local.get $columnSums) (local.get $at))) (local.get $new)))
+        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+        (br $next)))
+    (if (i32.and (local.get $n) (i32.const 3))
+      (then
+        (local.set $mask (call $skTailMask (local.get $n)))
+        (local.set $old (v128.load align=4 (i32.add (local.get $g) (local.get $last))))
+        (local.set $new
           (v128.bitselect
             (f32x4.sub (local.get $old)
-              (f32x4.mul
-                (call $exp4
-                  (f32x4.sub
-                    (f32x4.sub (v128.load align=4 (local.get $q))
-                      (v128.load32_splat (i32.add (local.get $u) (i32.shl (local.get $i) (i32.const 2)))))
-                    (local.get $vj)))
-                (local.get $sum)))
+              (f32x4.mul (call $exp4 (call $skState (local.get $x) (local.get $u4) (local.get $v) (local.get $last)))
+                (local.get $s4)))
             (local.get $old) (local.get $mask)))
-        (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
-        (local.set $q (i32.add (local.get $q) (local.get $rowBytes)))
+        (v128.store align=4 (i32.add (local.get $g) (local.get $last)) (local.get $new))
+        (v128.store align=4 (i32.add (local.get $columnSums) (local.get $last))
+          (f32x4.add (v128.load align=4 (i32.add (local.get $columnSums) (local.get $last)))
+            (v128.and (local.get $mask) (local.get $new)))))))
+
+  ;; Σ_i g[i][j] of an n × n matrix into columnSums (n floats), four columns at a time.
+  (func $skColumnSums (param $g i32) (param $columnSums i32) (param $n i32)
+    (local $i i32) (local $at i32) (local $last i32) (local $rowBytes i32)
+    (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
+    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
+    (memory.fill (local.get $columnSums) (i32.const 0) (local.get $rowBytes))
+    (block $rowsDone
+      (loop $nextRow
+        (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $at (i32.const 0))
+        (block $done
+          (loop $next
+            (br_if $done (i32.gt_u (local.get $at) (local.get $last)))
+            (v128.store align=4 (i32.add (local.get $columnSums) (local.get $at))
+              (f32x4.add (v128.load align=4 (i32.add (local.get $columnSums) (local.get $at)))
+                (v128.load align=4 (i32.add (local.get $g) (local.get $at)))))
+            (local.set $at (i32.add (local.get $at) (i32.const 16)))
+            (br $next)))
+        (if (i32.and (local.get $n) (i32.const 3))
+          (then
+            (v128.store align=4 (i32.add (local.get $columnSums) (local.get $last))
+              (f32x4.add (v128.load align=4 (i32.add (local.get $columnSums) (local.get $last)))
+                (v128.and (call $skTailMask (local.get $n))
+                  (v128.load align=4 (i32.add (local.get $g) (local.get $last))))))))
+        (local.set $g (i32.add (local.get $g) (local.get $rowBytes)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $next2))))
+        (br $nextRow))))
 
   ;; The backward pass of sinkhornForward: dx = the gradient w.r.t. x of Σ dy ⊙ y, through the
   ;; iterations in reverse (each half-step's state rebuilt from x and the stored potentials; the
-  ;; gradient of y = z − logsumexp(z) along an axis is dy − exp(y)·Σ dy along it).
+  ;; gradient of y = z − logsumexp(z) along an axis is dy − exp(y)·Σ dy along it). One pass over the
+  ;; matrix per half-step: each pass also sums its new gradient along the other axis for the next.
+  ;; `scratch`: 3n floats (column sums, row sums, zeros: V_{−1}).
   (func (export "sinkhornBackward") (param $dy i32) (param $x i32) (param $potentials i32) (param $dx i32)
-    (param $matrices i32) (param $n i32) (param $iterations i32)
-    (local $b i32) (local $t i32) (local $i i32) (local $at i32) (local $last i32) (local $rowBytes i32)
-    (local $matrixBytes i32) (local $xm i32) (local $gm i32) (local $u i32) (local $v i32) (local $vPrevious i32)
-    (local $all v128) (local $mask v128)
+    (param $scratch i32) (param $matrices i32) (param $n i32) (param $iterations i32)
+    (local $b i32) (local $t i32) (local $i i32) (local $rowBytes i32) (local $matrixBytes i32)
+    (local $xm i32) (local $gm i32) (local $u i32) (local $v i32) (local $vPrevious i32)
+    (local $columnSums i32) (local $rowSums i32) (local $zeros i32) (local $offset i32)
     (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
     (local.set $matrixBytes (i32.mul (local.get $rowBytes) (local.get $n)))
-    (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
-    (local.set $all (v128.const i32x4 -1 -1 -1 -1))
-    (local.set $mask (call $skTailMask (local.get $n)))
-    ;; dx starts as dy
-    (local.set $at (i32.const 0))
-    (block $copied
-      (loop $copy
-        (br_if $copied (i32.ge_u (local.get $at) (i32.mul (local.get $matrices) (local.get $matrixBytes))))
-        (f32.store (i32.add (local.get $dx) (local.get $at)) (f32.load (i32.add (local.get $dy) (local.get $at))))
-        (local.set $at (i32.add (local.get $at) (i32.const 4)))
-        (br $copy)))
+    (local.set $columnSums (local.get $scratch))
+    (local.set $rowSums (i32.add (local.get $scratch) (local.get $rowBytes)))
+    (local.set $zeros (i32.add (local.get $rowSums) (local.get $rowBytes)))
+    (memory.fill (local.get $zeros) (i32.const 0) (local.get $rowBytes))
+    (memory.copy (local.get $dx) (local.get $dy) (i32.mul (local.get $matrices) (local.get $matrixBytes)))
     (block $matricesDone
       (loop $nextMatrix
         (br_if $matricesDone (i32.ge_u (local.get $b) (local.get $matrices)))
         (local.set $xm (i32.add (local.get $x) (i32.mul (local.get $b) (local.get $matrixBytes))))
         (local.set $gm (i32.add (local.get $dx) (i32.mul (local.get $b) (local.get $matrixBytes))))
+        (call $skColumnSums (local.get $gm) (local.get $columnSums) (local.get $n))
         (local.set $t (local.get $iterations))
         (block $iterationsDone
           (loop $previousIteration
@@ -1989,30 +2004,33 @@
                 (i32.mul (i32.shl (local.get $rowBytes) (i32.const 1))
                   (i32.add (i32.mul (local.get $b) (local.get $iterations)) (local.get $t)))))
             (local.set $v (i32.add (local.get $u) (local.get $rowBytes)))
-            (local.set $vPrevious (select (i32.sub (local.get $u) (local.get $rowBytes)) (i32.const 0) (local.get $t)))
-            ;; the column half of iteration t: state x − U_t − V_t
-            (local.set $at (i32.const 0))
-            (block $columnsDone
-              (loop $nextColumns
-                (br_if $columnsDone (i32.gt_u (local.get $at) (local.get $last)))
-                (call $skColumnGrad (local.get $gm) (local.get $xm) (local.get $u) (local.get $v) (local.get $n)
-                  (local.get $at) (local.get $all))
-                (local.set $at (i32.add (local.get $at) (i32.const 16)))
-                (br $nextColumns)))
-            (if (i32.and (local.get $n) (i32.const 3))
-              (then
-                (call $skColumnGrad (local.get $gm) (local.get $xm) (local.get $u) (local.get $v) (local.get $n)
-                  (local.get $last) (local.get $mask))))
-            ;; the row half of iteration t: state x − U_t − V_{t−1}
+            (local.set $vPrevious (select (i32.sub (local.get $u) (local.get $rowBytes)) (local.get $zeros) (local.get $t)))
+            ;; the column half of iteration t (state x − U_t − V_t), row by row, keeping the row sums
+            (local.set $i (i32.const 0))
+            (block $columnRowsDone
+              (loop $nextColumnRow
+                (br_if $columnRowsDone (i32.ge_u (local.get $i) (local.get $n)))
+                (local.set $offset (i32.mul (local.get $i) (local.get $rowBytes)))
+                (f32.store (i32.add (local.get $rowSums) (i32.shl (local.get $i) (i32.const 2)))
+                  (call $skColumnStepRow (i32.add (local.get $gm) (local.get $offset))
+                    (i32.add (local.get $xm) (local.get $offset))
+                    (f32.load (i32.add (local.get $u) (i32.shl (local.get $i) (i32.const 2))))
+                    (local.get $v) (local.get $columnSums) (local.get $n)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $nextColumnRow)))
+            ;; the row half of iteration t (state x − U_t − V_{t−1}), summing the new columns
+            (memory.fill (local.get $columnSums) (i32.const 0) (local.get $rowBytes))
             (local.set $i (i32.const 0))
             (block $rowsDone
               (loop $nextRow
                 (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $n)))
-                (call $skRowGrad
-                  (i32.add (local.get $gm) (i32.mul (local.get $i) (local.get $rowBytes)))
-                  (i32.add (local.get $xm) (i32.mul (local.get $i) (local.get $rowBytes)))
+                (local.set $offset (i32.mul (local.get $i) (local.get $rowBytes)))
+                (call $skRowStepRow (i32.add (local.get $gm) (local.get $offset))
+                  (i32.add (local.get $xm) (local.get $offset))
                   (f32.load (i32.add (local.get $u) (i32.shl (local.get $i) (i32.const 2))))
-                  (local.get $vPrevious) (local.get $n))
+                  (local.get $vPrevious)
+                  (f32.load (i32.add (local.get $rowSums) (i32.shl (local.get $i) (i32.const 2))))
+                  (local.get $columnSums) (local.get $n))
                 (local.set $i (i32.add (local.get $i) (i32.const 1)))
                 (br $nextRow)))
             (br $previousIteration)))

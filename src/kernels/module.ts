@@ -140,6 +140,7 @@ export interface KernelExports {
     x: number,
     potentials: number,
     dx: number,
+    scratch: number,
     matrices: number,
     n: number,
     iterations: number,

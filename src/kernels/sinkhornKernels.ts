@@ -57,7 +57,11 @@ function forward(backendName: string): KernelConfig['kernelFunc'] {
   };
 }
 
-/** Inputs: dy, x, potentials (the forward's). Output: ∂L/∂x. */
+interface DisposingBackend {
+  disposeData(dataId: object): void;
+}
+
+/** Inputs: dy, x, potentials (the forward's). Output: ∂L/∂x (a scratch output of 3n floats is freed). */
 function backward(backendName: string): KernelConfig['kernelFunc'] {
   return ({ inputs, backend, attrs }) => {
     const { dy, x, potentials } = inputs as Record<string, TensorInfo>;
@@ -67,13 +71,19 @@ function backward(backendName: string): KernelConfig['kernelFunc'] {
       backendName,
       backend,
       [dy, x, potentials],
-      [{ shape: x.shape, dtype: 'float32' }],
+      [
+        { shape: x.shape, dtype: 'float32' },
+        { shape: [3 * n], dtype: 'float32' },
+      ],
     );
     if (matrices > 0) {
       const [dyAt, xAt, potentialsAt] = call.inputs;
-      call.exports.sinkhornBackward(dyAt, xAt, potentialsAt, call.outputs[0], matrices, n, iterations);
+      const [dx, scratch] = call.outputs;
+      call.exports.sinkhornBackward(dyAt, xAt, potentialsAt, dx, scratch, matrices, n, iterations);
     }
-    return call.finish();
+    const [gradient, scratch] = call.finish();
+    (backend as unknown as DisposingBackend).disposeData(scratch.dataId);
+    return [gradient];
   };
 }
 
