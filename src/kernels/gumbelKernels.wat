@@ -1615,20 +1615,39 @@
   ;; Σ_j exp(x[j] − v[j] − shift) of one row of n (v = 0: no potential), in float32 lanes.
   (func $skRowSum (param $x i32) (param $v i32) (param $n i32) (param $shift f32) (result f32)
     (local $at i32) (local $last i32) (local $shift4 v128) (local $sum v128)
+    (local $ex v128) (local $ee v128) (local $ec v128) (local $en v128) (local $er v128) (local $ep v128)
     (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
     (local.set $shift4 (f32x4.splat (local.get $shift)))
     (block $done
       (loop $next
         (br_if $done (i32.gt_u (local.get $at) (local.get $last)))
-        (local.set $sum
-          (f32x4.add (local.get $sum)
-            (call $exp4
-              (f32x4.sub
-                (f32x4.sub (v128.load align=4 (i32.add (local.get $x) (local.get $at)))
-                  (if (result v128) (local.get $v)
-                    (then (v128.load align=4 (i32.add (local.get $v) (local.get $at))))
-                    (else (v128.const f32x4 0 0 0 0))))
-                (local.get $shift4)))))
+        ;; $ee = $exp4 of the shifted entries, inlined (Node 20's V8 does not inline wasm calls)
+        (local.set $ex
+          (f32x4.sub
+            (f32x4.sub (v128.load align=4 (i32.add (local.get $x) (local.get $at)))
+              (if (result v128) (local.get $v)
+                (then (v128.load align=4 (i32.add (local.get $v) (local.get $at))))
+                (else (v128.const f32x4 0 0 0 0))))
+            (local.get $shift4)))
+        (local.set $ec (f32x4.max (local.get $ex) (v128.const f32x4 -87 -87 -87 -87)))
+        (local.set $en (f32x4.nearest (f32x4.mul (local.get $ec) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))))
+        (local.set $er
+          (f32x4.sub
+            (f32x4.sub (local.get $ec) (f32x4.mul (local.get $en) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
+            (f32x4.mul (local.get $en) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+        (local.set $ep (f32x4.add (f32x4.mul (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4) (local.get $er)) (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
+        (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
+        (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
+        (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
+        (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
+        (local.set $ep
+          (f32x4.add (f32x4.add (f32x4.mul (local.get $ep) (f32x4.mul (local.get $er) (local.get $er))) (local.get $er)) (v128.const f32x4 1 1 1 1)))
+        (local.set $ee
+          (v128.and
+            (f32x4.mul (local.get $ep)
+              (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $en)) (v128.const i32x4 127 127 127 127)) (i32.const 23)))
+            (v128.not (f32x4.lt (local.get $ex) (v128.const f32x4 -87 -87 -87 -87)))))
+        (local.set $sum (f32x4.add (local.get $sum) (local.get $ee)))
         (local.set $at (i32.add (local.get $at) (i32.const 16)))
         (br $next)))
     (if (i32.and (local.get $n) (i32.const 3))
@@ -1688,18 +1707,37 @@
   (func $skColumnSum (param $x i32) (param $u i32) (param $n i32) (param $at i32) (param $shift v128)
     (result v128)
     (local $i i32) (local $p i32) (local $rowBytes i32) (local $sum v128)
+    (local $ex v128) (local $ee v128) (local $ec v128) (local $en v128) (local $er v128) (local $ep v128)
     (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
     (local.set $p (i32.add (local.get $x) (local.get $at)))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
-        (local.set $sum
-          (f32x4.add (local.get $sum)
-            (call $exp4
-              (f32x4.sub
-                (f32x4.sub (v128.load align=4 (local.get $p))
-                  (v128.load32_splat (i32.add (local.get $u) (i32.shl (local.get $i) (i32.const 2)))))
-                (local.get $shift)))))
+        ;; $ee = $exp4 of the shifted entries, inlined (Node 20's V8 does not inline wasm calls)
+        (local.set $ex
+          (f32x4.sub
+            (f32x4.sub (v128.load align=4 (local.get $p))
+              (v128.load32_splat (i32.add (local.get $u) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.get $shift)))
+        (local.set $ec (f32x4.max (local.get $ex) (v128.const f32x4 -87 -87 -87 -87)))
+        (local.set $en (f32x4.nearest (f32x4.mul (local.get $ec) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))))
+        (local.set $er
+          (f32x4.sub
+            (f32x4.sub (local.get $ec) (f32x4.mul (local.get $en) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
+            (f32x4.mul (local.get $en) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+        (local.set $ep (f32x4.add (f32x4.mul (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4) (local.get $er)) (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
+        (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
+        (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
+        (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
+        (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
+        (local.set $ep
+          (f32x4.add (f32x4.add (f32x4.mul (local.get $ep) (f32x4.mul (local.get $er) (local.get $er))) (local.get $er)) (v128.const f32x4 1 1 1 1)))
+        (local.set $ee
+          (v128.and
+            (f32x4.mul (local.get $ep)
+              (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $en)) (v128.const i32x4 127 127 127 127)) (i32.const 23)))
+            (v128.not (f32x4.lt (local.get $ex) (v128.const f32x4 -87 -87 -87 -87)))))
+        (local.set $sum (f32x4.add (local.get $sum) (local.get $ee)))
         (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $next)))
@@ -1874,17 +1912,37 @@
   (func $skColumnStepRow (param $g i32) (param $x i32) (param $u f32) (param $v i32) (param $columnSums i32)
     (param $n i32) (result f32)
     (local $at i32) (local $last i32) (local $u4 v128) (local $new v128) (local $old v128) (local $sum v128)
+    (local $ex v128) (local $ee v128) (local $ec v128) (local $en v128) (local $er v128) (local $ep v128)
     (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
     (local.set $u4 (f32x4.splat (local.get $u)))
     (block $done
       (loop $next
         (br_if $done (i32.gt_u (local.get $at) (local.get $last)))
+        ;; $ee = $exp4 of the state, inlined (Node 20's V8 does not inline wasm calls)
+        (local.set $ex
+          (f32x4.sub (f32x4.sub (v128.load align=4 (i32.add (local.get $x) (local.get $at))) (local.get $u4))
+            (v128.load align=4 (i32.add (local.get $v) (local.get $at)))))
+        (local.set $ec (f32x4.max (local.get $ex) (v128.const f32x4 -87 -87 -87 -87)))
+        (local.set $en (f32x4.nearest (f32x4.mul (local.get $ec) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))))
+        (local.set $er
+          (f32x4.sub
+            (f32x4.sub (local.get $ec) (f32x4.mul (local.get $en) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
+            (f32x4.mul (local.get $en) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+        (local.set $ep (f32x4.add (f32x4.mul (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4) (local.get $er)) (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
+        (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
+        (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
+        (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
+        (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
+        (local.set $ep
+          (f32x4.add (f32x4.add (f32x4.mul (local.get $ep) (f32x4.mul (local.get $er) (local.get $er))) (local.get $er)) (v128.const f32x4 1 1 1 1)))
+        (local.set $ee
+          (v128.and
+            (f32x4.mul (local.get $ep)
+              (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $en)) (v128.const i32x4 127 127 127 127)) (i32.const 23)))
+            (v128.not (f32x4.lt (local.get $ex) (v128.const f32x4 -87 -87 -87 -87)))))
         (local.set $new
           (f32x4.sub (v128.load align=4 (i32.add (local.get $g) (local.get $at)))
-            (f32x4.mul (call $exp4
-              (f32x4.sub (f32x4.sub (v128.load align=4 (i32.add (local.get $x) (local.get $at))) (local.get $u4))
-                (v128.load align=4 (i32.add (local.get $v) (local.get $at)))))
-              (v128.load align=4 (i32.add (local.get $columnSums) (local.get $at))))))
+            (f32x4.mul (local.get $ee) (v128.load align=4 (i32.add (local.get $columnSums) (local.get $at))))))
         (v128.store align=4 (i32.add (local.get $g) (local.get $at)) (local.get $new))
         (local.set $sum (f32x4.add (local.get $sum) (local.get $new)))
         (local.set $at (i32.add (local.get $at) (i32.const 16)))
@@ -1910,19 +1968,37 @@
   (func $skRowStepRow (param $g i32) (param $x i32) (param $u f32) (param $v i32) (param $rowSum f32)
     (param $columnSums i32) (param $n i32)
     (local $at i32) (local $last i32) (local $u4 v128) (local $s4 v128) (local $new v128) (local $old v128)
-    (local $mask v128)
+    (local $mask v128) (local $ex v128) (local $ee v128) (local $ec v128) (local $en v128) (local $er v128) (local $ep v128)
     (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
     (local.set $u4 (f32x4.splat (local.get $u)))
     (local.set $s4 (f32x4.splat (local.get $rowSum)))
     (block $done
       (loop $next
         (br_if $done (i32.gt_u (local.get $at) (local.get $last)))
+        ;; $ee = $exp4 of the state, inlined (Node 20's V8 does not inline wasm calls)
+        (local.set $ex
+          (f32x4.sub (f32x4.sub (v128.load align=4 (i32.add (local.get $x) (local.get $at))) (local.get $u4))
+            (v128.load align=4 (i32.add (local.get $v) (local.get $at)))))
+        (local.set $ec (f32x4.max (local.get $ex) (v128.const f32x4 -87 -87 -87 -87)))
+        (local.set $en (f32x4.nearest (f32x4.mul (local.get $ec) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))))
+        (local.set $er
+          (f32x4.sub
+            (f32x4.sub (local.get $ec) (f32x4.mul (local.get $en) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
+            (f32x4.mul (local.get $en) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+        (local.set $ep (f32x4.add (f32x4.mul (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4) (local.get $er)) (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
+        (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
+        (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
+        (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
+        (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
+        (local.set $ep
+          (f32x4.add (f32x4.add (f32x4.mul (local.get $ep) (f32x4.mul (local.get $er) (local.get $er))) (local.get $er)) (v128.const f32x4 1 1 1 1)))
+        (local.set $ee
+          (v128.and
+            (f32x4.mul (local.get $ep)
+              (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $en)) (v128.const i32x4 127 127 127 127)) (i32.const 23)))
+            (v128.not (f32x4.lt (local.get $ex) (v128.const f32x4 -87 -87 -87 -87)))))
         (local.set $new
-          (f32x4.sub (v128.load align=4 (i32.add (local.get $g) (local.get $at)))
-            (f32x4.mul (call $exp4
-              (f32x4.sub (f32x4.sub (v128.load align=4 (i32.add (local.get $x) (local.get $at))) (local.get $u4))
-                (v128.load align=4 (i32.add (local.get $v) (local.get $at)))))
-              (local.get $s4))))
+          (f32x4.sub (v128.load align=4 (i32.add (local.get $g) (local.get $at))) (f32x4.mul (local.get $ee) (local.get $s4))))
         (v128.store align=4 (i32.add (local.get $g) (local.get $at)) (local.get $new))
         (v128.store align=4 (i32.add (local.get $columnSums) (local.get $at))
           (f32x4.add (v128.load align=4 (i32.add (local.get $columnSums) (local.get $at))) (local.get $new)))
