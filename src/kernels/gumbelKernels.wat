@@ -1908,9 +1908,10 @@
 
   ;; One gradient row in the backward pass of a column normalisation, in place: with P = exp of the
   ;; state (x − u) − v, g ← g − P ⊙ columnSums (the lanes of the last block outside the tail mask keep
-  ;; their value). Returns Σ_j of the new row (the next, row, half-step's sum).
+  ;; their value); P is kept at pRow for the row half. Returns Σ_j of the new row (the next, row,
+  ;; half-step's sum).
   (func $skColumnStepRow (param $g i32) (param $x i32) (param $u f32) (param $v i32) (param $columnSums i32)
-    (param $n i32) (result f32)
+    (param $pRow i32) (param $n i32) (result f32)
     (local $at i32) (local $last i32) (local $u4 v128) (local $new v128) (local $old v128) (local $sum v128)
     (local $ex v128) (local $ee v128) (local $ec v128) (local $en v128) (local $er v128) (local $ep v128)
     (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
@@ -1940,6 +1941,7 @@
             (f32x4.mul (local.get $ep)
               (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $en)) (v128.const i32x4 127 127 127 127)) (i32.const 23)))
             (v128.not (f32x4.lt (local.get $ex) (v128.const f32x4 -87 -87 -87 -87)))))
+        (v128.store align=4 (i32.add (local.get $pRow) (local.get $at)) (local.get $ee))
         (local.set $new
           (f32x4.sub (v128.load align=4 (i32.add (local.get $g) (local.get $at)))
             (f32x4.mul (local.get $ee) (v128.load align=4 (i32.add (local.get $columnSums) (local.get $at))))))
@@ -1950,10 +1952,12 @@
     (if (i32.and (local.get $n) (i32.const 3))
       (then
         (local.set $old (v128.load align=4 (i32.add (local.get $g) (local.get $last))))
+        (local.set $ee (call $exp4 (call $skState (local.get $x) (local.get $u4) (local.get $v) (local.get $last))))
+        (v128.store align=4 (i32.add (local.get $pRow) (local.get $last)) (local.get $ee))
         (local.set $new
           (v128.bitselect
             (f32x4.sub (local.get $old)
-              (f32x4.mul (call $exp4 (call $skState (local.get $x) (local.get $u4) (local.get $v) (local.get $last)))
+              (f32x4.mul (local.get $ee)
                 (v128.load align=4 (i32.add (local.get $columnSums) (local.get $last)))))
             (local.get $old) (call $skTailMask (local.get $n))))
         (v128.store align=4 (i32.add (local.get $g) (local.get $last)) (local.get $new))
@@ -1964,9 +1968,11 @@
 
   ;; One gradient row in the backward pass of the row normalisation, in place: with P = exp of the
   ;; state (x − u) − v, g ← g − P·rowSum; adds the new row to columnSums (the next,
-  ;; column, half-step's sums; lanes outside the tail mask neither change g nor are added).
+  ;; column, half-step's sums; lanes outside the tail mask neither change g nor are added). Where
+  ;; `factors` is not 0, P is the column half's P (at pRow) times factors[j] = exp(V_t[j] − v[j])
+  ;; instead of an exp per entry.
   (func $skRowStepRow (param $g i32) (param $x i32) (param $u f32) (param $v i32) (param $rowSum f32)
-    (param $columnSums i32) (param $n i32)
+    (param $columnSums i32) (param $pRow i32) (param $factors i32) (param $n i32)
     (local $at i32) (local $last i32) (local $u4 v128) (local $s4 v128) (local $new v128) (local $old v128)
     (local $mask v128) (local $ex v128) (local $ee v128) (local $ec v128) (local $en v128) (local $er v128) (local $ep v128)
     (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
@@ -1975,6 +1981,13 @@
     (block $done
       (loop $next
         (br_if $done (i32.gt_u (local.get $at) (local.get $last)))
+        (if (local.get $factors)
+          (then
+            ;; P = the column half's P times the column factors
+            (local.set $ee
+              (f32x4.mul (v128.load align=4 (i32.add (local.get $pRow) (local.get $at)))
+                (v128.load align=4 (i32.add (local.get $factors) (local.get $at))))))
+          (else
         ;; $ee = $exp4 of the state, inlined (Node 20's V8 does not inline wasm calls)
         (local.set $ex
           (f32x4.sub (f32x4.sub (v128.load align=4 (i32.add (local.get $x) (local.get $at))) (local.get $u4))
@@ -1997,6 +2010,7 @@
             (f32x4.mul (local.get $ep)
               (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $en)) (v128.const i32x4 127 127 127 127)) (i32.const 23)))
             (v128.not (f32x4.lt (local.get $ex) (v128.const f32x4 -87 -87 -87 -87)))))
+))
         (local.set $new
           (f32x4.sub (v128.load align=4 (i32.add (local.get $g) (local.get $at))) (f32x4.mul (local.get $ee) (local.get $s4))))
         (v128.store align=4 (i32.add (local.get $g) (local.get $at)) (local.get $new))
@@ -2011,13 +2025,42 @@
         (local.set $new
           (v128.bitselect
             (f32x4.sub (local.get $old)
-              (f32x4.mul (call $exp4 (call $skState (local.get $x) (local.get $u4) (local.get $v) (local.get $last)))
+              (f32x4.mul
+                (if (result v128) (local.get $factors)
+                  (then
+                    (f32x4.mul (v128.load align=4 (i32.add (local.get $pRow) (local.get $last)))
+                      (v128.load align=4 (i32.add (local.get $factors) (local.get $last)))))
+                  (else (call $exp4 (call $skState (local.get $x) (local.get $u4) (local.get $v) (local.get $last)))))
                 (local.get $s4)))
             (local.get $old) (local.get $mask)))
         (v128.store align=4 (i32.add (local.get $g) (local.get $last)) (local.get $new))
         (v128.store align=4 (i32.add (local.get $columnSums) (local.get $last))
           (f32x4.add (v128.load align=4 (i32.add (local.get $columnSums) (local.get $last)))
             (v128.and (local.get $mask) (local.get $new)))))))
+
+  ;; The largest |V_t[j] − V_{t−1}[j]| for which the row half reuses the column half's P: an entry
+  ;; that underflowed there (below e^−87) stays below e^−77 here, negligible.
+  (global $skLargestStep f32 (f32.const 10))
+
+  ;; factors[j] = exp(v[j] − vPrevious[j]) for the n columns; returns 1 when every |v − vPrevious|
+  ;; ≤ $skLargestStep (the factors may be used), else 0.
+  (func $skColumnFactors (param $v i32) (param $vPrevious i32) (param $factors i32) (param $n i32) (result i32)
+    (local $at i32) (local $last i32) (local $step v128) (local $largest v128)
+    (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
+    (block $done
+      (loop $next
+        (local.set $step
+          (f32x4.sub (v128.load align=4 (i32.add (local.get $v) (local.get $at)))
+            (v128.load align=4 (i32.add (local.get $vPrevious) (local.get $at)))))
+        (local.set $largest (f32x4.max (local.get $largest) (f32x4.abs (local.get $step))))
+        (v128.store align=4 (i32.add (local.get $factors) (local.get $at)) (call $exp4 (local.get $step)))
+        (br_if $done (i32.ge_u (local.get $at) (local.get $last)))
+        ;; the next block, or the last (overlapping) one
+        (local.set $at
+          (select (i32.add (local.get $at) (i32.const 16)) (local.get $last)
+            (i32.le_u (i32.add (local.get $at) (i32.const 16)) (local.get $last))))
+        (br $next)))
+    (i32x4.all_true (f32x4.le (local.get $largest) (f32x4.splat (global.get $skLargestStep)))))
 
   ;; Σ_i g[i][j] of an n × n matrix into columnSums (n floats), four columns at a time.
   (func $skColumnSums (param $g i32) (param $columnSums i32) (param $n i32)
@@ -2051,18 +2094,23 @@
   ;; iterations in reverse (each half-step's state rebuilt from x and the stored potentials; the
   ;; gradient of y = z − logsumexp(z) along an axis is dy − exp(y)·Σ dy along it). One pass over the
   ;; matrix per half-step: each pass also sums its new gradient along the other axis for the next.
-  ;; `scratch`: 3n floats (column sums, row sums, zeros: V_{−1}).
+  ;; The row half's P is the column half's times exp(V_t[j] − V_{t−1}[j]) (one exp per column instead
+  ;; of per entry) where those potentials moved by at most $skLargestStep; else its own exp.
+  ;; `scratch`: 4n + n² floats (column sums, row sums, zeros: V_{−1}, column factors, P).
   (func (export "sinkhornBackward") (param $dy i32) (param $x i32) (param $potentials i32) (param $dx i32)
     (param $scratch i32) (param $matrices i32) (param $n i32) (param $iterations i32)
     (local $b i32) (local $t i32) (local $i i32) (local $rowBytes i32) (local $matrixBytes i32)
     (local $xm i32) (local $gm i32) (local $u i32) (local $v i32) (local $vPrevious i32)
     (local $columnSums i32) (local $rowSums i32) (local $zeros i32) (local $offset i32)
+    (local $factors i32) (local $kept i32) (local $useFactors i32)
     (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
     (local.set $matrixBytes (i32.mul (local.get $rowBytes) (local.get $n)))
     (local.set $columnSums (local.get $scratch))
     (local.set $rowSums (i32.add (local.get $scratch) (local.get $rowBytes)))
     (local.set $zeros (i32.add (local.get $rowSums) (local.get $rowBytes)))
     (memory.fill (local.get $zeros) (i32.const 0) (local.get $rowBytes))
+    (local.set $factors (i32.add (local.get $zeros) (local.get $rowBytes)))
+    (local.set $kept (i32.add (local.get $factors) (local.get $rowBytes)))
     (memory.copy (local.get $dx) (local.get $dy) (i32.mul (local.get $matrices) (local.get $matrixBytes)))
     (block $matricesDone
       (loop $nextMatrix
@@ -2091,10 +2139,12 @@
                   (call $skColumnStepRow (i32.add (local.get $gm) (local.get $offset))
                     (i32.add (local.get $xm) (local.get $offset))
                     (f32.load (i32.add (local.get $u) (i32.shl (local.get $i) (i32.const 2))))
-                    (local.get $v) (local.get $columnSums) (local.get $n)))
+                    (local.get $v) (local.get $columnSums) (i32.add (local.get $kept) (local.get $offset)) (local.get $n)))
                 (local.set $i (i32.add (local.get $i) (i32.const 1)))
                 (br $nextColumnRow)))
             ;; the row half of iteration t (state x − U_t − V_{t−1}), summing the new columns
+            (local.set $useFactors
+              (call $skColumnFactors (local.get $v) (local.get $vPrevious) (local.get $factors) (local.get $n)))
             (memory.fill (local.get $columnSums) (i32.const 0) (local.get $rowBytes))
             (local.set $i (i32.const 0))
             (block $rowsDone
@@ -2106,7 +2156,8 @@
                   (f32.load (i32.add (local.get $u) (i32.shl (local.get $i) (i32.const 2))))
                   (local.get $vPrevious)
                   (f32.load (i32.add (local.get $rowSums) (i32.shl (local.get $i) (i32.const 2))))
-                  (local.get $columnSums) (local.get $n))
+                  (local.get $columnSums) (i32.add (local.get $kept) (local.get $offset))
+                  (select (local.get $factors) (i32.const 0) (local.get $useFactors)) (local.get $n))
                 (local.set $i (i32.add (local.get $i) (i32.const 1)))
                 (br $nextRow)))
             (br $previousIteration)))

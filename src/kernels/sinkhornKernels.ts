@@ -61,7 +61,7 @@ interface DisposingBackend {
   disposeData(dataId: object): void;
 }
 
-/** Inputs: dy, x, potentials (the forward's). Output: ∂L/∂x (a scratch output of 3n floats is freed). */
+/** Inputs: dy, x, potentials (the forward's). Output: ∂L/∂x (a scratch output of 4n + n² floats is freed). */
 function backward(backendName: string): KernelConfig['kernelFunc'] {
   return ({ inputs, backend, attrs }) => {
     const { dy, x, potentials } = inputs as Record<string, TensorInfo>;
@@ -73,7 +73,7 @@ function backward(backendName: string): KernelConfig['kernelFunc'] {
       [dy, x, potentials],
       [
         { shape: x.shape, dtype: 'float32' },
-        { shape: [3 * n], dtype: 'float32' },
+        { shape: [4 * n + n * n], dtype: 'float32' },
       ],
     );
     if (matrices > 0) {
