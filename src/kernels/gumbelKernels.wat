@@ -1612,8 +1612,9 @@
       (then (f32x4.sub (local.get $row) (v128.load align=4 (i32.add (local.get $v) (local.get $at)))))
       (else (local.get $row))))
 
-  ;; Σ_j exp(x[j] − v[j] − shift) of one row of n (v = 0: no potential), in float32 lanes.
-  (func $skRowSum (param $x i32) (param $v i32) (param $n i32) (param $shift f32) (result f32)
+  ;; Σ_j exp(x[j] − v[j] − shift) of one row of n (v = 0: no potential), in float32 lanes; the
+  ;; exponentials are kept at eRow.
+  (func $skRowSum (param $x i32) (param $v i32) (param $n i32) (param $shift f32) (param $eRow i32) (result f32)
     (local $at i32) (local $last i32) (local $shift4 v128) (local $sum v128)
     (local $ex v128) (local $ee v128) (local $ec v128) (local $en v128) (local $er v128) (local $ep v128)
     (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
@@ -1647,16 +1648,16 @@
             (f32x4.mul (local.get $ep)
               (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $en)) (v128.const i32x4 127 127 127 127)) (i32.const 23)))
             (v128.not (f32x4.lt (local.get $ex) (v128.const f32x4 -87 -87 -87 -87)))))
+        (v128.store align=4 (i32.add (local.get $eRow) (local.get $at)) (local.get $ee))
         (local.set $sum (f32x4.add (local.get $sum) (local.get $ee)))
         (local.set $at (i32.add (local.get $at) (i32.const 16)))
         (br $next)))
     (if (i32.and (local.get $n) (i32.const 3))
       (then
-        (local.set $sum
-          (f32x4.add (local.get $sum)
-            (v128.and (call $skTailMask (local.get $n))
-              (call $exp4
-                (f32x4.sub (call $skShifted (local.get $x) (local.get $v) (local.get $last)) (local.get $shift4))))))))
+        (local.set $ee
+          (call $exp4 (f32x4.sub (call $skShifted (local.get $x) (local.get $v) (local.get $last)) (local.get $shift4))))
+        (v128.store align=4 (i32.add (local.get $eRow) (local.get $last)) (local.get $ee))
+        (local.set $sum (f32x4.add (local.get $sum) (v128.and (call $skTailMask (local.get $n)) (local.get $ee))))))
     (f32.add
       (f32.add (f32x4.extract_lane 0 (local.get $sum)) (f32x4.extract_lane 1 (local.get $sum)))
       (f32.add (f32x4.extract_lane 2 (local.get $sum)) (f32x4.extract_lane 3 (local.get $sum)))))
@@ -1669,14 +1670,17 @@
   ;; float32. With $useShift the exponentials are taken after subtracting $shift, a bound on the
   ;; row's largest entry that needs no pass of its own (the row's previous potential: the entries
   ;; of a column-normalised state are ≤ 0); the row's maximum is used when that sum is too small.
+  ;; The exponentials of the last sum are kept at eRow, the shift they used at shiftOut.
   (func $skRowLse (param $x i32) (param $v i32) (param $n i32) (param $shift f32) (param $useShift i32)
-    (result f32)
+    (param $eRow i32) (param $shiftOut i32) (result f32)
     (local $at i32) (local $last i32) (local $mask v128) (local $max v128) (local $m f32) (local $sum f32)
     (if (local.get $useShift)
       (then
-        (local.set $sum (call $skRowSum (local.get $x) (local.get $v) (local.get $n) (local.get $shift)))
+        (local.set $sum
+          (call $skRowSum (local.get $x) (local.get $v) (local.get $n) (local.get $shift) (local.get $eRow)))
         (if (f32.ge (local.get $sum) (global.get $skSmallestSum))
           (then
+            (f32.store (local.get $shiftOut) (local.get $shift))
             (return
               (f32.add (local.get $shift)
                 (f32.demote_f64 (call $log (f64.promote_f32 (local.get $sum))))))))))
@@ -1699,9 +1703,11 @@
       (f32.max
         (f32.max (f32x4.extract_lane 0 (local.get $max)) (f32x4.extract_lane 1 (local.get $max)))
         (f32.max (f32x4.extract_lane 2 (local.get $max)) (f32x4.extract_lane 3 (local.get $max)))))
+    (f32.store (local.get $shiftOut) (local.get $m))
     (f32.add (local.get $m)
       (f32.demote_f64
-        (call $log (f64.promote_f32 (call $skRowSum (local.get $x) (local.get $v) (local.get $n) (local.get $m)))))))
+        (call $log
+          (f64.promote_f32 (call $skRowSum (local.get $x) (local.get $v) (local.get $n) (local.get $m) (local.get $eRow)))))))
 
   ;; Σ_i exp(x[i][j] − u[i] − shift[j]) for the four columns at byte offset $at of an n × n matrix x.
   (func $skColumnSum (param $x i32) (param $u i32) (param $n i32) (param $at i32) (param $shift v128)
@@ -1785,6 +1791,35 @@
       (then (v128.load align=4 (i32.add (local.get $v) (local.get $at))))
       (else (v128.const f32x4 0 0 0 0))))
 
+  ;; The smallest column sum trusted from the row half's kept exponentials: entries that underflowed
+  ;; there (below e^−87, times a factor ≤ e^10) are negligible next to it.
+  (global $skSmallestKeptSum f32 (f32.const 1e-20))
+
+  ;; V_t for the four columns at byte offset $at from the row half's kept exponentials
+  ;; e[i][j] = exp(x_ij − V_{t−1}[j] − shift_i) and factors r_i = exp(shift_i − U_t[i]):
+  ;; V_t[j] = V_{t−1}[j] + log Σ_i e[i][j]·r_i (no exp per entry), where $useKept and every sum is
+  ;; large enough; else $skColumnLse. $shift = V_{t−1} at these columns.
+  (func $skColumnLseKept (param $x i32) (param $u i32) (param $n i32) (param $at i32) (param $shift v128)
+    (param $e i32) (param $r i32) (param $useKept i32) (result v128)
+    (local $i i32) (local $p i32) (local $rowBytes i32) (local $sum v128)
+    (if (local.get $useKept)
+      (then
+        (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
+        (local.set $p (i32.add (local.get $e) (local.get $at)))
+        (block $done
+          (loop $next
+            (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+            (local.set $sum
+              (f32x4.add (local.get $sum)
+                (f32x4.mul (v128.load align=4 (local.get $p))
+                  (v128.load32_splat (i32.add (local.get $r) (i32.shl (local.get $i) (i32.const 2)))))))
+            (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $next)))
+        (if (i32x4.all_true (f32x4.ge (local.get $sum) (f32x4.splat (global.get $skSmallestKeptSum))))
+          (then (return (call $skShiftedLog (local.get $shift) (local.get $sum)))))))
+    (call $skColumnLse (local.get $x) (local.get $u) (local.get $n) (local.get $at) (local.get $shift)))
+
   ;; y[j..j+3] = (x[j..j+3] − u) − v[j..j+3] at byte offset $at of a row.
   (func $skStoreOutput (param $x i32) (param $y i32) (param $v i32) (param $u v128) (param $at i32)
     (v128.store align=4 (i32.add (local.get $y) (local.get $at))
@@ -1797,12 +1832,17 @@
   ;; U_t, V_t to `potentials` [matrices, iterations, 2, n]. Where `deviations` is not 0, also the
   ;; smallest and largest log row sum of each iteration's result, logsumexp_j(x_ij − V_t[j]) − U_t[i],
   ;; to it ([matrices, iterations, 2]: how far the rows are from summing to 1, for a tolerance).
+  ;; The column half reuses the row half's exponentials (kept in `scratch`: n² + 2n floats).
   (func (export "sinkhornForward") (param $x i32) (param $y i32) (param $potentials i32)
-    (param $deviations i32) (param $matrices i32) (param $n i32) (param $iterations i32)
+    (param $deviations i32) (param $scratch i32) (param $matrices i32) (param $n i32) (param $iterations i32)
+    (local $kept i32) (local $shifts i32) (local $factors i32) (local $useKept i32)
     (local $low f32) (local $high f32) (local $d f32) (local $b i32) (local $t i32) (local $i i32) (local $at i32) (local $last i32) (local $rowBytes i32)
     (local $xm i32) (local $ym i32) (local $u i32) (local $v i32) (local $vPrevious i32) (local $ui v128)
     (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
     (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
+    (local.set $kept (local.get $scratch))
+    (local.set $shifts (i32.add (local.get $kept) (i32.mul (local.get $rowBytes) (local.get $n))))
+    (local.set $factors (i32.add (local.get $shifts) (local.get $rowBytes)))
     (block $matricesDone
       (loop $nextMatrix
         (br_if $matricesDone (i32.ge_u (local.get $b) (local.get $matrices)))
@@ -1829,24 +1869,30 @@
                       (then (f32.load (i32.add (i32.sub (local.get $u) (i32.shl (local.get $rowBytes) (i32.const 1)))
                         (i32.shl (local.get $i) (i32.const 2)))))
                       (else (f32.const 0)))
-                    (local.get $t)))
+                    (local.get $t)
+                    (i32.add (local.get $kept) (i32.mul (local.get $i) (local.get $rowBytes)))
+                    (i32.add (local.get $shifts) (i32.shl (local.get $i) (i32.const 2)))))
                 (local.set $i (i32.add (local.get $i) (i32.const 1)))
                 (br $nextRow)))
             ;; columns: V_t[j] = logsumexp_i(x_ij − U_t[i]); the last block overlaps (same values)
+            (local.set $useKept
+              (call $skColumnFactors (local.get $shifts) (local.get $u) (local.get $factors) (local.get $n)))
             (local.set $at (i32.const 0))
             (block $columnsDone
               (loop $nextColumns
                 (br_if $columnsDone (i32.gt_u (local.get $at) (local.get $last)))
                 (v128.store align=4 (i32.add (local.get $v) (local.get $at))
-                  (call $skColumnLse (local.get $xm) (local.get $u) (local.get $n) (local.get $at)
-                    (call $skPrevious (local.get $vPrevious) (local.get $at))))
+                  (call $skColumnLseKept (local.get $xm) (local.get $u) (local.get $n) (local.get $at)
+                    (call $skPrevious (local.get $vPrevious) (local.get $at))
+                    (local.get $kept) (local.get $factors) (local.get $useKept)))
                 (local.set $at (i32.add (local.get $at) (i32.const 16)))
                 (br $nextColumns)))
             (if (i32.and (local.get $n) (i32.const 3))
               (then
                 (v128.store align=4 (i32.add (local.get $v) (local.get $last))
-                  (call $skColumnLse (local.get $xm) (local.get $u) (local.get $n) (local.get $last)
-                    (call $skPrevious (local.get $vPrevious) (local.get $last))))))
+                  (call $skColumnLseKept (local.get $xm) (local.get $u) (local.get $n) (local.get $last)
+                    (call $skPrevious (local.get $vPrevious) (local.get $last))
+                    (local.get $kept) (local.get $factors) (local.get $useKept)))))
             (if (local.get $deviations)
               (then
                 (local.set $low (f32.const inf))
@@ -1859,7 +1905,8 @@
                       (f32.sub
                         (call $skRowLse (i32.add (local.get $xm) (i32.mul (local.get $i) (local.get $rowBytes)))
                           (local.get $v) (local.get $n)
-                          (f32.load (i32.add (local.get $u) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 1))
+                          (f32.load (i32.add (local.get $u) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 1)
+                          (local.get $kept) (local.get $shifts))
                         (f32.load (i32.add (local.get $u) (i32.shl (local.get $i) (i32.const 2))))))
                     (local.set $low (f32.min (local.get $low) (local.get $d)))
                     (local.set $high (f32.max (local.get $high) (local.get $d)))

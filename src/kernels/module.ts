@@ -131,6 +131,7 @@ export interface KernelExports {
     y: number,
     potentials: number,
     deviations: number,
+    scratch: number,
     matrices: number,
     n: number,
     iterations: number,

@@ -32,7 +32,8 @@ function matrixShape(shape: number[]): { matrices: number; n: number } {
 
 /**
  * Inputs: x [..., n, n]. Outputs: the log-Sinkhorn of x, the potentials [matrices, iterations, 2, n],
- * and with attrs.withDeviations the log row sums' range per iteration [matrices, iterations, 2].
+ * and with attrs.withDeviations the log row sums' range per iteration [matrices, iterations, 2] (a
+ * scratch output of n² + 2n floats is freed).
  */
 function forward(backendName: string): KernelConfig['kernelFunc'] {
   return ({ inputs, backend, attrs }) => {
@@ -47,18 +48,36 @@ function forward(backendName: string): KernelConfig['kernelFunc'] {
         { shape: x.shape, dtype: 'float32' },
         { shape: [matrices, iterations, 2, n], dtype: 'float32' },
         ...(withDeviations ? [{ shape: [matrices, iterations, 2], dtype: 'float32' as const }] : []),
+        { shape: [n * n + 2 * n], dtype: 'float32' },
       ],
     );
     if (matrices > 0) {
-      const [y, potentials, deviations] = call.outputs;
-      call.exports.sinkhornForward(call.inputs[0], y, potentials, deviations ?? 0, matrices, n, iterations);
+      const [y, potentials, ...rest] = call.outputs;
+      const deviations = withDeviations ? rest[0] : 0;
+      const scratch = rest[rest.length - 1];
+      call.exports.sinkhornForward(
+        call.inputs[0],
+        y,
+        potentials,
+        deviations,
+        scratch,
+        matrices,
+        n,
+        iterations,
+      );
     }
-    return call.finish();
+    return withoutScratch(backend, call.finish());
   };
 }
 
 interface DisposingBackend {
   disposeData(dataId: object): void;
+}
+
+/** The outputs but the last, a scratch buffer, which is freed. */
+function withoutScratch(backend: object, outputs: TensorInfo[]): TensorInfo[] {
+  (backend as DisposingBackend).disposeData((outputs[outputs.length - 1] as TensorInfo).dataId);
+  return outputs.slice(0, -1);
 }
 
 /** Inputs: dy, x, potentials (the forward's). Output: ∂L/∂x (a scratch output of 4n + n² floats is freed). */
@@ -81,9 +100,7 @@ function backward(backendName: string): KernelConfig['kernelFunc'] {
       const [dx, scratch] = call.outputs;
       call.exports.sinkhornBackward(dyAt, xAt, potentialsAt, dx, scratch, matrices, n, iterations);
     }
-    const [gradient, scratch] = call.finish();
-    (backend as unknown as DisposingBackend).disposeData(scratch.dataId);
-    return [gradient];
+    return withoutScratch(backend, call.finish());
   };
 }
 
