@@ -95,9 +95,7 @@ const CASES: Case[] = [
     shape: [2, 10, 10],
     iterations: 30,
     scores: () =>
-      tf.tidy(() =>
-        tf.add(tf.randomNormal([2, 10, 10], 0, 1, 'float32', 9), tf.oneHot([7], 10).mul(-500)),
-      ),
+      tf.tidy(() => tf.add(tf.randomNormal([2, 10, 10], 0, 1, 'float32', 9), tf.oneHot([7], 10).mul(-500))),
   },
   {
     name: '−Infinity masks (the diagonal), n = 6',
@@ -154,6 +152,33 @@ for (const backend of ['wasm', 'cpu']) {
     );
   });
 }
+
+describe('fused log-Sinkhorn with a tolerance', () => {
+  it('stops after as many iterations as the composed ops (same values and gradients within rounding)', async () => {
+    await tf.setBackend('wasm');
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      const x = tf.randomNormal([3, 9, 9], 0, 2, 'float32', 21);
+      const weights = tf.randomNormal([3, 9, 9], 0, 1, 'float32', 22);
+      const options = { iterations: 500, tolerance: 1e-3 };
+      const run = () => {
+        const gradient = tf.grad((xi: tf.Tensor) => tf.sum(tf.mul(logSinkhorn(xi, options), weights)))(x);
+        return { value: logSinkhorn(x, options), gradient };
+      };
+      const ours = run();
+      useFusedKernels(false);
+      const reference = run();
+      // all 500 iterations would differ from the early stop by far more than rounding
+      const full = logSinkhorn(x, { iterations: 500 });
+      expect(largestDifference(full, reference.value)).toBeGreaterThan(1e-4);
+      expect(largestDifference(ours.value, reference.value)).toBeLessThan(4e-6 * maxAbs(x));
+      expect(largestDifference(ours.gradient, reference.gradient)).toBeLessThan(
+        1e-5 * maxAbs(reference.gradient),
+      );
+    });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
 
 describe('fused log-Sinkhorn: where it applies', () => {
   it('not for n < 4 (the composed ops run) nor with fused kernels off', async () => {
