@@ -1782,4 +1782,628 @@
         (i32x4.shl (i32x4.add (local.get $shiftedb) (v128.const i32x4 127 127 127 127)) (i32.const 23)))
       ;; zero where x < −87 (masked categories), keep NaN
       (v128.not (f32x4.lt (local.get $xb) (v128.const f32x4 -87 -87 -87 -87)))))
+
+  ;; ==== Log-space Sinkhorn, the whole iteration loop in one call (helper sinkhorn-kernel) ========
+  ;; src/kernels/sinkhornKernels.ts. Each matrix X [n, n] (row-major, n ≥ 4) is normalised through
+  ;; its dual potentials: after the row half of iteration t the state is X_ij − U_t[i] − V_{t−1}[j],
+  ;; after the column half X_ij − U_t[i] − V_t[j], with U_t[i] = logsumexp_j(X_ij − V_{t−1}[j])
+  ;; (V_{−1} = 0) and V_t[j] = logsumexp_i(X_ij − U_t[i]) — the matrices that normalising the state
+  ;; itself by rows then columns gives, every logsumexp with its maximum subtracted first, and X is
+  ;; only read (it stays in L1). U_t, V_t are stored per iteration ([matrices, iterations, 2, n]) so
+  ;; the backward pass rebuilds each half-step's state without storing it. Rows go four columns at
+  ;; a time and their last n mod 4 columns by one more block at n − 4 whose already-done lanes are
+  ;; masked; columns go in blocks of four columns down the rows (exp in float32: $exp4).
+
+  ;; Lanes k ≥ 4 − (n mod 4): the new columns of a row's last, overlapping block at n − 4.
+  (func $skTailMask (param $n i32) (result v128)
+    (i32x4.ge_s (v128.const i32x4 0 1 2 3)
+      (i32x4.splat (i32.sub (i32.const 4) (i32.and (local.get $n) (i32.const 3))))))
+
+  ;; x[j..j+3] − v[j..j+3] at byte offset $at (v = 0: no potential).
+  (func $skShifted (param $x i32) (param $v i32) (param $at i32) (result v128)
+    (local $row v128)
+    (local.set $row (v128.load align=4 (i32.add (local.get $x) (local.get $at))))
+    (if (result v128) (local.get $v)
+      (then (f32x4.sub (local.get $row) (v128.load align=4 (i32.add (local.get $v) (local.get $at)))))
+      (else (local.get $row))))
+
+  ;; Σ_j exp(x[j] − v[j] − shift) of one row of n (v = 0: no potential), in float32 lanes; the
+  ;; exponentials are kept at eRow.
+  (func $skRowSum (param $x i32) (param $v i32) (param $n i32) (param $shift f32) (param $eRow i32) (result f32)
+    (local $at i32) (local $last i32) (local $shift4 v128) (local $sum v128)
+    (local $ex v128) (local $ee v128) (local $ec v128) (local $en v128) (local $er v128) (local $ep v128)
+    (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
+    (local.set $shift4 (f32x4.splat (local.get $shift)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.gt_u (local.get $at) (local.get $last)))
+        ;; $ee = $exp4 of the shifted entries, inlined (Node 20's V8 does not inline wasm calls)
+        (local.set $ex
+          (f32x4.sub
+            (f32x4.sub (v128.load align=4 (i32.add (local.get $x) (local.get $at)))
+              (if (result v128) (local.get $v)
+                (then (v128.load align=4 (i32.add (local.get $v) (local.get $at))))
+                (else (v128.const f32x4 0 0 0 0))))
+            (local.get $shift4)))
+        (local.set $ec (f32x4.max (local.get $ex) (v128.const f32x4 -87 -87 -87 -87)))
+        (local.set $en (f32x4.nearest (f32x4.mul (local.get $ec) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))))
+        (local.set $er
+          (f32x4.sub
+            (f32x4.sub (local.get $ec) (f32x4.mul (local.get $en) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
+            (f32x4.mul (local.get $en) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+        (local.set $ep (f32x4.add (f32x4.mul (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4) (local.get $er)) (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
+        (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
+        (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
+        (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
+        (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
+        (local.set $ep
+          (f32x4.add (f32x4.add (f32x4.mul (local.get $ep) (f32x4.mul (local.get $er) (local.get $er))) (local.get $er)) (v128.const f32x4 1 1 1 1)))
+        (local.set $ee
+          (v128.and
+            (f32x4.mul (local.get $ep)
+              (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $en)) (v128.const i32x4 127 127 127 127)) (i32.const 23)))
+            (v128.not (f32x4.lt (local.get $ex) (v128.const f32x4 -87 -87 -87 -87)))))
+        (v128.store align=4 (i32.add (local.get $eRow) (local.get $at)) (local.get $ee))
+        (local.set $sum (f32x4.add (local.get $sum) (local.get $ee)))
+        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+        (br $next)))
+    (if (i32.and (local.get $n) (i32.const 3))
+      (then
+        (local.set $ee
+          (call $exp4 (f32x4.sub (call $skShifted (local.get $x) (local.get $v) (local.get $last)) (local.get $shift4))))
+        (v128.store align=4 (i32.add (local.get $eRow) (local.get $last)) (local.get $ee))
+        (local.set $sum (f32x4.add (local.get $sum) (v128.and (call $skTailMask (local.get $n)) (local.get $ee))))))
+    (f32.add
+      (f32.add (f32x4.extract_lane 0 (local.get $sum)) (f32x4.extract_lane 1 (local.get $sum)))
+      (f32.add (f32x4.extract_lane 2 (local.get $sum)) (f32x4.extract_lane 3 (local.get $sum)))))
+
+  ;; The smallest sum of exponentials trusted after a shift that is not the maximum: below it the
+  ;; largest terms may have underflowed, and the logsumexp is taken again with the maximum.
+  (global $skSmallestSum f32 (f32.const 1e-30))
+
+  ;; logsumexp_j(x[j] − v[j]) of one row of n (v = 0: no potential), the sum of exponentials in
+  ;; float32. With $useShift the exponentials are taken after subtracting $shift, a bound on the
+  ;; row's largest entry that needs no pass of its own (the row's previous potential: the entries
+  ;; of a column-normalised state are ≤ 0); the row's maximum is used when that sum is too small.
+  ;; The exponentials of the last sum are kept at eRow, the shift they used at shiftOut.
+  (func $skRowLse (param $x i32) (param $v i32) (param $n i32) (param $shift f32) (param $useShift i32)
+    (param $eRow i32) (param $shiftOut i32) (result f32)
+    (local $at i32) (local $last i32) (local $mask v128) (local $max v128) (local $m f32) (local $sum f32)
+    (if (local.get $useShift)
+      (then
+        (local.set $sum
+          (call $skRowSum (local.get $x) (local.get $v) (local.get $n) (local.get $shift) (local.get $eRow)))
+        (if (f32.ge (local.get $sum) (global.get $skSmallestSum))
+          (then
+            (f32.store (local.get $shiftOut) (local.get $shift))
+            (return
+              (f32.add (local.get $shift)
+                (f32.demote_f64 (call $log (f64.promote_f32 (local.get $sum))))))))))
+    (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
+    (local.set $mask (call $skTailMask (local.get $n)))
+    (local.set $max (v128.const f32x4 -inf -inf -inf -inf))
+    (block $done1
+      (loop $next1
+        (br_if $done1 (i32.gt_u (local.get $at) (local.get $last)))
+        (local.set $max (f32x4.max (local.get $max) (call $skShifted (local.get $x) (local.get $v) (local.get $at))))
+        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+        (br $next1)))
+    (if (i32.and (local.get $n) (i32.const 3))
+      (then
+        (local.set $max
+          (f32x4.max (local.get $max)
+            (v128.bitselect (call $skShifted (local.get $x) (local.get $v) (local.get $last))
+              (v128.const f32x4 -inf -inf -inf -inf) (local.get $mask))))))
+    (local.set $m
+      (f32.max
+        (f32.max (f32x4.extract_lane 0 (local.get $max)) (f32x4.extract_lane 1 (local.get $max)))
+        (f32.max (f32x4.extract_lane 2 (local.get $max)) (f32x4.extract_lane 3 (local.get $max)))))
+    (f32.store (local.get $shiftOut) (local.get $m))
+    (f32.add (local.get $m)
+      (f32.demote_f64
+        (call $log
+          (f64.promote_f32 (call $skRowSum (local.get $x) (local.get $v) (local.get $n) (local.get $m) (local.get $eRow)))))))
+
+  ;; Σ_i exp(x[i][j] − u[i] − shift[j]) for the four columns at byte offset $at of an n × n matrix x.
+  (func $skColumnSum (param $x i32) (param $u i32) (param $n i32) (param $at i32) (param $shift v128)
+    (result v128)
+    (local $i i32) (local $p i32) (local $rowBytes i32) (local $sum v128)
+    (local $ex v128) (local $ee v128) (local $ec v128) (local $en v128) (local $er v128) (local $ep v128)
+    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $p (i32.add (local.get $x) (local.get $at)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        ;; $ee = $exp4 of the shifted entries, inlined (Node 20's V8 does not inline wasm calls)
+        (local.set $ex
+          (f32x4.sub
+            (f32x4.sub (v128.load align=4 (local.get $p))
+              (v128.load32_splat (i32.add (local.get $u) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.get $shift)))
+        (local.set $ec (f32x4.max (local.get $ex) (v128.const f32x4 -87 -87 -87 -87)))
+        (local.set $en (f32x4.nearest (f32x4.mul (local.get $ec) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))))
+        (local.set $er
+          (f32x4.sub
+            (f32x4.sub (local.get $ec) (f32x4.mul (local.get $en) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
+            (f32x4.mul (local.get $en) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+        (local.set $ep (f32x4.add (f32x4.mul (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4) (local.get $er)) (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
+        (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
+        (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
+        (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
+        (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
+        (local.set $ep
+          (f32x4.add (f32x4.add (f32x4.mul (local.get $ep) (f32x4.mul (local.get $er) (local.get $er))) (local.get $er)) (v128.const f32x4 1 1 1 1)))
+        (local.set $ee
+          (v128.and
+            (f32x4.mul (local.get $ep)
+              (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $en)) (v128.const i32x4 127 127 127 127)) (i32.const 23)))
+            (v128.not (f32x4.lt (local.get $ex) (v128.const f32x4 -87 -87 -87 -87)))))
+        (local.set $sum (f32x4.add (local.get $sum) (local.get $ee)))
+        (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (local.get $sum))
+
+  ;; shift + log(sum), lane by lane.
+  (func $skShiftedLog (param $shift v128) (param $sum v128) (result v128)
+    (f32x4.add (local.get $shift)
+      (f32x4.replace_lane 3
+        (f32x4.replace_lane 2
+          (f32x4.replace_lane 1
+            (f32x4.splat (f32.demote_f64 (call $log (f64.promote_f32 (f32x4.extract_lane 0 (local.get $sum))))))
+            (f32.demote_f64 (call $log (f64.promote_f32 (f32x4.extract_lane 1 (local.get $sum))))))
+          (f32.demote_f64 (call $log (f64.promote_f32 (f32x4.extract_lane 2 (local.get $sum))))))
+        (f32.demote_f64 (call $log (f64.promote_f32 (f32x4.extract_lane 3 (local.get $sum))))))))
+
+  ;; logsumexp_i(x[i][j] − u[i]) for the four columns at byte offset $at of an n × n matrix x. The
+  ;; exponentials are first taken after subtracting $shift (the columns' previous potentials, or 0:
+  ;; the entries of a row-normalised state are ≤ 0), with the columns' maxima when a sum is too small.
+  (func $skColumnLse (param $x i32) (param $u i32) (param $n i32) (param $at i32) (param $shift v128)
+    (result v128)
+    (local $i i32) (local $p i32) (local $rowBytes i32) (local $max v128) (local $sum v128)
+    (local.set $sum (call $skColumnSum (local.get $x) (local.get $u) (local.get $n) (local.get $at) (local.get $shift)))
+    (if (i32x4.all_true (f32x4.ge (local.get $sum) (f32x4.splat (global.get $skSmallestSum))))
+      (then (return (call $skShiftedLog (local.get $shift) (local.get $sum)))))
+    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $max (v128.const f32x4 -inf -inf -inf -inf))
+    (local.set $p (i32.add (local.get $x) (local.get $at)))
+    (block $done1
+      (loop $next1
+        (br_if $done1 (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $max
+          (f32x4.max (local.get $max)
+            (f32x4.sub (v128.load align=4 (local.get $p))
+              (v128.load32_splat (i32.add (local.get $u) (i32.shl (local.get $i) (i32.const 2)))))))
+        (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next1)))
+    (call $skShiftedLog (local.get $max)
+      (call $skColumnSum (local.get $x) (local.get $u) (local.get $n) (local.get $at) (local.get $max))))
+
+  ;; v[j..j+3] at byte offset $at, or 0 where v = 0.
+  (func $skPrevious (param $v i32) (param $at i32) (result v128)
+    (if (result v128) (local.get $v)
+      (then (v128.load align=4 (i32.add (local.get $v) (local.get $at))))
+      (else (v128.const f32x4 0 0 0 0))))
+
+  ;; The smallest column sum trusted from the row half's kept exponentials: entries that underflowed
+  ;; there (below e^−87, times a factor ≤ e^10) are negligible next to it.
+  (global $skSmallestKeptSum f32 (f32.const 1e-20))
+
+  ;; V_t for the four columns at byte offset $at from the row half's kept exponentials
+  ;; e[i][j] = exp(x_ij − V_{t−1}[j] − shift_i) and factors r_i = exp(shift_i − U_t[i]):
+  ;; V_t[j] = V_{t−1}[j] + log Σ_i e[i][j]·r_i (no exp per entry), where $useKept and every sum is
+  ;; large enough; else $skColumnLse. $shift = V_{t−1} at these columns.
+  (func $skColumnLseKept (param $x i32) (param $u i32) (param $n i32) (param $at i32) (param $shift v128)
+    (param $e i32) (param $r i32) (param $useKept i32) (result v128)
+    (local $i i32) (local $p i32) (local $rowBytes i32) (local $sum v128)
+    (if (local.get $useKept)
+      (then
+        (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
+        (local.set $p (i32.add (local.get $e) (local.get $at)))
+        (block $done
+          (loop $next
+            (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+            (local.set $sum
+              (f32x4.add (local.get $sum)
+                (f32x4.mul (v128.load align=4 (local.get $p))
+                  (v128.load32_splat (i32.add (local.get $r) (i32.shl (local.get $i) (i32.const 2)))))))
+            (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $next)))
+        (if (i32x4.all_true (f32x4.ge (local.get $sum) (f32x4.splat (global.get $skSmallestKeptSum))))
+          (then (return (call $skShiftedLog (local.get $shift) (local.get $sum)))))))
+    (call $skColumnLse (local.get $x) (local.get $u) (local.get $n) (local.get $at) (local.get $shift)))
+
+  ;; y[j..j+3] = (x[j..j+3] − u) − v[j..j+3] at byte offset $at of a row.
+  (func $skStoreOutput (param $x i32) (param $y i32) (param $v i32) (param $u v128) (param $at i32)
+    (v128.store align=4 (i32.add (local.get $y) (local.get $at))
+      (f32x4.sub
+        (f32x4.sub (v128.load align=4 (i32.add (local.get $x) (local.get $at))) (local.get $u))
+        (v128.load align=4 (i32.add (local.get $v) (local.get $at))))))
+
+  ;; The forward pass of `matrices` matrices [n, n] at x: `iterations` row-then-column
+  ;; normalisations; writes the log of the result, x − U − V, to y and each iteration's potentials
+  ;; U_t, V_t to `potentials` [matrices, iterations, 2, n]. Where `deviations` is not 0, also the
+  ;; smallest and largest log row sum of each iteration's result, logsumexp_j(x_ij − V_t[j]) − U_t[i],
+  ;; to it ([matrices, iterations, 2]: how far the rows are from summing to 1, for a tolerance).
+  ;; The column half reuses the row half's exponentials (kept in `scratch`: n² + 2n floats).
+  (func (export "sinkhornForward") (param $x i32) (param $y i32) (param $potentials i32)
+    (param $deviations i32) (param $scratch i32) (param $matrices i32) (param $n i32) (param $iterations i32)
+    (local $kept i32) (local $shifts i32) (local $factors i32) (local $useKept i32)
+    (local $low f32) (local $high f32) (local $d f32) (local $b i32) (local $t i32) (local $i i32) (local $at i32) (local $last i32) (local $rowBytes i32)
+    (local $xm i32) (local $ym i32) (local $u i32) (local $v i32) (local $vPrevious i32) (local $ui v128)
+    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
+    (local.set $kept (local.get $scratch))
+    (local.set $shifts (i32.add (local.get $kept) (i32.mul (local.get $rowBytes) (local.get $n))))
+    (local.set $factors (i32.add (local.get $shifts) (local.get $rowBytes)))
+    (block $matricesDone
+      (loop $nextMatrix
+        (br_if $matricesDone (i32.ge_u (local.get $b) (local.get $matrices)))
+        (local.set $xm (i32.add (local.get $x) (i32.mul (local.get $b) (i32.mul (local.get $rowBytes) (local.get $n)))))
+        (local.set $ym (i32.add (local.get $y) (i32.mul (local.get $b) (i32.mul (local.get $rowBytes) (local.get $n)))))
+        (local.set $u
+          (i32.add (local.get $potentials)
+            (i32.mul (local.get $b) (i32.mul (local.get $iterations) (i32.shl (local.get $rowBytes) (i32.const 1))))))
+        (local.set $vPrevious (i32.const 0))
+        (local.set $t (i32.const 0))
+        (block $iterationsDone
+          (loop $nextIteration
+            (br_if $iterationsDone (i32.ge_u (local.get $t) (local.get $iterations)))
+            (local.set $v (i32.add (local.get $u) (local.get $rowBytes)))
+            ;; rows: U_t[i] = logsumexp_j(x_ij − V_{t−1}[j])
+            (local.set $i (i32.const 0))
+            (block $rowsDone
+              (loop $nextRow
+                (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $n)))
+                (f32.store (i32.add (local.get $u) (i32.shl (local.get $i) (i32.const 2)))
+                  (call $skRowLse (i32.add (local.get $xm) (i32.mul (local.get $i) (local.get $rowBytes)))
+                    (local.get $vPrevious) (local.get $n)
+                    (if (result f32) (local.get $t)
+                      (then (f32.load (i32.add (i32.sub (local.get $u) (i32.shl (local.get $rowBytes) (i32.const 1)))
+                        (i32.shl (local.get $i) (i32.const 2)))))
+                      (else (f32.const 0)))
+                    (local.get $t)
+                    (i32.add (local.get $kept) (i32.mul (local.get $i) (local.get $rowBytes)))
+                    (i32.add (local.get $shifts) (i32.shl (local.get $i) (i32.const 2)))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $nextRow)))
+            ;; columns: V_t[j] = logsumexp_i(x_ij − U_t[i]); the last block overlaps (same values)
+            (local.set $useKept
+              (call $skColumnFactors (local.get $shifts) (local.get $u) (local.get $factors) (local.get $n)))
+            (local.set $at (i32.const 0))
+            (block $columnsDone
+              (loop $nextColumns
+                (br_if $columnsDone (i32.gt_u (local.get $at) (local.get $last)))
+                (v128.store align=4 (i32.add (local.get $v) (local.get $at))
+                  (call $skColumnLseKept (local.get $xm) (local.get $u) (local.get $n) (local.get $at)
+                    (call $skPrevious (local.get $vPrevious) (local.get $at))
+                    (local.get $kept) (local.get $factors) (local.get $useKept)))
+                (local.set $at (i32.add (local.get $at) (i32.const 16)))
+                (br $nextColumns)))
+            (if (i32.and (local.get $n) (i32.const 3))
+              (then
+                (v128.store align=4 (i32.add (local.get $v) (local.get $last))
+                  (call $skColumnLseKept (local.get $xm) (local.get $u) (local.get $n) (local.get $last)
+                    (call $skPrevious (local.get $vPrevious) (local.get $last))
+                    (local.get $kept) (local.get $factors) (local.get $useKept)))))
+            (if (local.get $deviations)
+              (then
+                (local.set $low (f32.const inf))
+                (local.set $high (f32.const -inf))
+                (local.set $i (i32.const 0))
+                (block $deviationsDone
+                  (loop $nextDeviation
+                    (br_if $deviationsDone (i32.ge_u (local.get $i) (local.get $n)))
+                    (local.set $d
+                      (f32.sub
+                        (call $skRowLse (i32.add (local.get $xm) (i32.mul (local.get $i) (local.get $rowBytes)))
+                          (local.get $v) (local.get $n)
+                          (f32.load (i32.add (local.get $u) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 1)
+                          (local.get $kept) (local.get $shifts))
+                        (f32.load (i32.add (local.get $u) (i32.shl (local.get $i) (i32.const 2))))))
+                    (local.set $low (f32.min (local.get $low) (local.get $d)))
+                    (local.set $high (f32.max (local.get $high) (local.get $d)))
+                    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                    (br $nextDeviation)))
+                (local.set $at
+                  (i32.add (local.get $deviations)
+                    (i32.shl (i32.add (i32.mul (local.get $b) (local.get $iterations)) (local.get $t)) (i32.const 3))))
+                (f32.store (local.get $at) (local.get $low))
+                (f32.store offset=4 (local.get $at) (local.get $high))))
+            (local.set $vPrevious (local.get $v))
+            (local.set $u (i32.add (local.get $v) (local.get $rowBytes)))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))
+            (br $nextIteration)))
+        ;; y = (x − U) − V with the last iteration's potentials
+        (local.set $u (i32.sub (local.get $vPrevious) (local.get $rowBytes)))
+        (local.set $i (i32.const 0))
+        (block $outDone
+          (loop $nextOutRow
+            (br_if $outDone (i32.ge_u (local.get $i) (local.get $n)))
+            (local.set $ui (v128.load32_splat (i32.add (local.get $u) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $at (i32.const 0))
+            (block $outColumnsDone
+              (loop $nextOutColumns
+                (br_if $outColumnsDone (i32.gt_u (local.get $at) (local.get $last)))
+                (call $skStoreOutput (local.get $xm) (local.get $ym) (local.get $vPrevious) (local.get $ui) (local.get $at))
+                (local.set $at (i32.add (local.get $at) (i32.const 16)))
+                (br $nextOutColumns)))
+            (if (i32.and (local.get $n) (i32.const 3))
+              (then (call $skStoreOutput (local.get $xm) (local.get $ym) (local.get $vPrevious) (local.get $ui) (local.get $last))))
+            (local.set $xm (i32.add (local.get $xm) (local.get $rowBytes)))
+            (local.set $ym (i32.add (local.get $ym) (local.get $rowBytes)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $nextOutRow)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $nextMatrix))))
+
+
+  ;; The state (x − u) − v[j..j+3] at byte offset $at of a row (v = 0: no potential).
+  (func $skState (param $x i32) (param $u v128) (param $v i32) (param $at i32) (result v128)
+    (local $shifted v128)
+    (local.set $shifted (f32x4.sub (v128.load align=4 (i32.add (local.get $x) (local.get $at))) (local.get $u)))
+    (if (result v128) (local.get $v)
+      (then (f32x4.sub (local.get $shifted) (v128.load align=4 (i32.add (local.get $v) (local.get $at)))))
+      (else (local.get $shifted))))
+
+  ;; One gradient row in the backward pass of a column normalisation, in place: with P = exp of the
+  ;; state (x − u) − v, g ← g − P ⊙ columnSums (the lanes of the last block outside the tail mask keep
+  ;; their value); P is kept at pRow for the row half. Returns Σ_j of the new row (the next, row,
+  ;; half-step's sum).
+  (func $skColumnStepRow (param $g i32) (param $x i32) (param $u f32) (param $v i32) (param $columnSums i32)
+    (param $pRow i32) (param $n i32) (result f32)
+    (local $at i32) (local $last i32) (local $u4 v128) (local $new v128) (local $old v128) (local $sum v128)
+    (local $ex v128) (local $ee v128) (local $ec v128) (local $en v128) (local $er v128) (local $ep v128)
+    (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
+    (local.set $u4 (f32x4.splat (local.get $u)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.gt_u (local.get $at) (local.get $last)))
+        ;; $ee = $exp4 of the state, inlined (Node 20's V8 does not inline wasm calls)
+        (local.set $ex
+          (f32x4.sub (f32x4.sub (v128.load align=4 (i32.add (local.get $x) (local.get $at))) (local.get $u4))
+            (v128.load align=4 (i32.add (local.get $v) (local.get $at)))))
+        (local.set $ec (f32x4.max (local.get $ex) (v128.const f32x4 -87 -87 -87 -87)))
+        (local.set $en (f32x4.nearest (f32x4.mul (local.get $ec) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))))
+        (local.set $er
+          (f32x4.sub
+            (f32x4.sub (local.get $ec) (f32x4.mul (local.get $en) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
+            (f32x4.mul (local.get $en) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+        (local.set $ep (f32x4.add (f32x4.mul (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4) (local.get $er)) (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
+        (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
+        (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
+        (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
+        (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
+        (local.set $ep
+          (f32x4.add (f32x4.add (f32x4.mul (local.get $ep) (f32x4.mul (local.get $er) (local.get $er))) (local.get $er)) (v128.const f32x4 1 1 1 1)))
+        (local.set $ee
+          (v128.and
+            (f32x4.mul (local.get $ep)
+              (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $en)) (v128.const i32x4 127 127 127 127)) (i32.const 23)))
+            (v128.not (f32x4.lt (local.get $ex) (v128.const f32x4 -87 -87 -87 -87)))))
+        (v128.store align=4 (i32.add (local.get $pRow) (local.get $at)) (local.get $ee))
+        (local.set $new
+          (f32x4.sub (v128.load align=4 (i32.add (local.get $g) (local.get $at)))
+            (f32x4.mul (local.get $ee) (v128.load align=4 (i32.add (local.get $columnSums) (local.get $at))))))
+        (v128.store align=4 (i32.add (local.get $g) (local.get $at)) (local.get $new))
+        (local.set $sum (f32x4.add (local.get $sum) (local.get $new)))
+        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+        (br $next)))
+    (if (i32.and (local.get $n) (i32.const 3))
+      (then
+        (local.set $old (v128.load align=4 (i32.add (local.get $g) (local.get $last))))
+        (local.set $ee (call $exp4 (call $skState (local.get $x) (local.get $u4) (local.get $v) (local.get $last))))
+        (v128.store align=4 (i32.add (local.get $pRow) (local.get $last)) (local.get $ee))
+        (local.set $new
+          (v128.bitselect
+            (f32x4.sub (local.get $old)
+              (f32x4.mul (local.get $ee)
+                (v128.load align=4 (i32.add (local.get $columnSums) (local.get $last)))))
+            (local.get $old) (call $skTailMask (local.get $n))))
+        (v128.store align=4 (i32.add (local.get $g) (local.get $last)) (local.get $new))
+        (local.set $sum (f32x4.add (local.get $sum) (v128.and (call $skTailMask (local.get $n)) (local.get $new))))))
+    (f32.add
+      (f32.add (f32x4.extract_lane 0 (local.get $sum)) (f32x4.extract_lane 1 (local.get $sum)))
+      (f32.add (f32x4.extract_lane 2 (local.get $sum)) (f32x4.extract_lane 3 (local.get $sum)))))
+
+  ;; One gradient row in the backward pass of the row normalisation, in place: with P = exp of the
+  ;; state (x − u) − v, g ← g − P·rowSum; adds the new row to columnSums (the next,
+  ;; column, half-step's sums; lanes outside the tail mask neither change g nor are added). Where
+  ;; `factors` is not 0, P is the column half's P (at pRow) times factors[j] = exp(V_t[j] − v[j])
+  ;; instead of an exp per entry.
+  (func $skRowStepRow (param $g i32) (param $x i32) (param $u f32) (param $v i32) (param $rowSum f32)
+    (param $columnSums i32) (param $pRow i32) (param $factors i32) (param $n i32)
+    (local $at i32) (local $last i32) (local $u4 v128) (local $s4 v128) (local $new v128) (local $old v128)
+    (local $mask v128) (local $ex v128) (local $ee v128) (local $ec v128) (local $en v128) (local $er v128) (local $ep v128)
+    (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
+    (local.set $u4 (f32x4.splat (local.get $u)))
+    (local.set $s4 (f32x4.splat (local.get $rowSum)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.gt_u (local.get $at) (local.get $last)))
+        (if (local.get $factors)
+          (then
+            ;; P = the column half's P times the column factors
+            (local.set $ee
+              (f32x4.mul (v128.load align=4 (i32.add (local.get $pRow) (local.get $at)))
+                (v128.load align=4 (i32.add (local.get $factors) (local.get $at))))))
+          (else
+        ;; $ee = $exp4 of the state, inlined (Node 20's V8 does not inline wasm calls)
+        (local.set $ex
+          (f32x4.sub (f32x4.sub (v128.load align=4 (i32.add (local.get $x) (local.get $at))) (local.get $u4))
+            (v128.load align=4 (i32.add (local.get $v) (local.get $at)))))
+        (local.set $ec (f32x4.max (local.get $ex) (v128.const f32x4 -87 -87 -87 -87)))
+        (local.set $en (f32x4.nearest (f32x4.mul (local.get $ec) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))))
+        (local.set $er
+          (f32x4.sub
+            (f32x4.sub (local.get $ec) (f32x4.mul (local.get $en) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
+            (f32x4.mul (local.get $en) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+        (local.set $ep (f32x4.add (f32x4.mul (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4) (local.get $er)) (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
+        (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
+        (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
+        (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
+        (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
+        (local.set $ep
+          (f32x4.add (f32x4.add (f32x4.mul (local.get $ep) (f32x4.mul (local.get $er) (local.get $er))) (local.get $er)) (v128.const f32x4 1 1 1 1)))
+        (local.set $ee
+          (v128.and
+            (f32x4.mul (local.get $ep)
+              (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $en)) (v128.const i32x4 127 127 127 127)) (i32.const 23)))
+            (v128.not (f32x4.lt (local.get $ex) (v128.const f32x4 -87 -87 -87 -87)))))
+))
+        (local.set $new
+          (f32x4.sub (v128.load align=4 (i32.add (local.get $g) (local.get $at))) (f32x4.mul (local.get $ee) (local.get $s4))))
+        (v128.store align=4 (i32.add (local.get $g) (local.get $at)) (local.get $new))
+        (v128.store align=4 (i32.add (local.get $columnSums) (local.get $at))
+          (f32x4.add (v128.load align=4 (i32.add (local.get $columnSums) (local.get $at))) (local.get $new)))
+        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+        (br $next)))
+    (if (i32.and (local.get $n) (i32.const 3))
+      (then
+        (local.set $mask (call $skTailMask (local.get $n)))
+        (local.set $old (v128.load align=4 (i32.add (local.get $g) (local.get $last))))
+        (local.set $new
+          (v128.bitselect
+            (f32x4.sub (local.get $old)
+              (f32x4.mul
+                (if (result v128) (local.get $factors)
+                  (then
+                    (f32x4.mul (v128.load align=4 (i32.add (local.get $pRow) (local.get $last)))
+                      (v128.load align=4 (i32.add (local.get $factors) (local.get $last)))))
+                  (else (call $exp4 (call $skState (local.get $x) (local.get $u4) (local.get $v) (local.get $last)))))
+                (local.get $s4)))
+            (local.get $old) (local.get $mask)))
+        (v128.store align=4 (i32.add (local.get $g) (local.get $last)) (local.get $new))
+        (v128.store align=4 (i32.add (local.get $columnSums) (local.get $last))
+          (f32x4.add (v128.load align=4 (i32.add (local.get $columnSums) (local.get $last)))
+            (v128.and (local.get $mask) (local.get $new)))))))
+
+  ;; The largest |V_t[j] − V_{t−1}[j]| for which the row half reuses the column half's P: an entry
+  ;; that underflowed there (below e^−87) stays below e^−77 here, negligible.
+  (global $skLargestStep f32 (f32.const 10))
+
+  ;; factors[j] = exp(v[j] − vPrevious[j]) for the n columns; returns 1 when every |v − vPrevious|
+  ;; ≤ $skLargestStep (the factors may be used), else 0.
+  (func $skColumnFactors (param $v i32) (param $vPrevious i32) (param $factors i32) (param $n i32) (result i32)
+    (local $at i32) (local $last i32) (local $step v128) (local $largest v128)
+    (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
+    (block $done
+      (loop $next
+        (local.set $step
+          (f32x4.sub (v128.load align=4 (i32.add (local.get $v) (local.get $at)))
+            (v128.load align=4 (i32.add (local.get $vPrevious) (local.get $at)))))
+        (local.set $largest (f32x4.max (local.get $largest) (f32x4.abs (local.get $step))))
+        (v128.store align=4 (i32.add (local.get $factors) (local.get $at)) (call $exp4 (local.get $step)))
+        (br_if $done (i32.ge_u (local.get $at) (local.get $last)))
+        ;; the next block, or the last (overlapping) one
+        (local.set $at
+          (select (i32.add (local.get $at) (i32.const 16)) (local.get $last)
+            (i32.le_u (i32.add (local.get $at) (i32.const 16)) (local.get $last))))
+        (br $next)))
+    (i32x4.all_true (f32x4.le (local.get $largest) (f32x4.splat (global.get $skLargestStep)))))
+
+  ;; Σ_i g[i][j] of an n × n matrix into columnSums (n floats), four columns at a time.
+  (func $skColumnSums (param $g i32) (param $columnSums i32) (param $n i32)
+    (local $i i32) (local $at i32) (local $last i32) (local $rowBytes i32)
+    (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
+    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
+    (memory.fill (local.get $columnSums) (i32.const 0) (local.get $rowBytes))
+    (block $rowsDone
+      (loop $nextRow
+        (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $at (i32.const 0))
+        (block $done
+          (loop $next
+            (br_if $done (i32.gt_u (local.get $at) (local.get $last)))
+            (v128.store align=4 (i32.add (local.get $columnSums) (local.get $at))
+              (f32x4.add (v128.load align=4 (i32.add (local.get $columnSums) (local.get $at)))
+                (v128.load align=4 (i32.add (local.get $g) (local.get $at)))))
+            (local.set $at (i32.add (local.get $at) (i32.const 16)))
+            (br $next)))
+        (if (i32.and (local.get $n) (i32.const 3))
+          (then
+            (v128.store align=4 (i32.add (local.get $columnSums) (local.get $last))
+              (f32x4.add (v128.load align=4 (i32.add (local.get $columnSums) (local.get $last)))
+                (v128.and (call $skTailMask (local.get $n))
+                  (v128.load align=4 (i32.add (local.get $g) (local.get $last))))))))
+        (local.set $g (i32.add (local.get $g) (local.get $rowBytes)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $nextRow))))
+
+  ;; The backward pass of sinkhornForward: dx = the gradient w.r.t. x of Σ dy ⊙ y, through the
+  ;; iterations in reverse (each half-step's state rebuilt from x and the stored potentials; the
+  ;; gradient of y = z − logsumexp(z) along an axis is dy − exp(y)·Σ dy along it). One pass over the
+  ;; matrix per half-step: each pass also sums its new gradient along the other axis for the next.
+  ;; The row half's P is the column half's times exp(V_t[j] − V_{t−1}[j]) (one exp per column instead
+  ;; of per entry) where those potentials moved by at most $skLargestStep; else its own exp.
+  ;; `scratch`: 4n + n² floats (column sums, row sums, zeros: V_{−1}, column factors, P).
+  (func (export "sinkhornBackward") (param $dy i32) (param $x i32) (param $potentials i32) (param $dx i32)
+    (param $scratch i32) (param $matrices i32) (param $n i32) (param $iterations i32)
+    (local $b i32) (local $t i32) (local $i i32) (local $rowBytes i32) (local $matrixBytes i32)
+    (local $xm i32) (local $gm i32) (local $u i32) (local $v i32) (local $vPrevious i32)
+    (local $columnSums i32) (local $rowSums i32) (local $zeros i32) (local $offset i32)
+    (local $factors i32) (local $kept i32) (local $useFactors i32)
+    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $matrixBytes (i32.mul (local.get $rowBytes) (local.get $n)))
+    (local.set $columnSums (local.get $scratch))
+    (local.set $rowSums (i32.add (local.get $scratch) (local.get $rowBytes)))
+    (local.set $zeros (i32.add (local.get $rowSums) (local.get $rowBytes)))
+    (memory.fill (local.get $zeros) (i32.const 0) (local.get $rowBytes))
+    (local.set $factors (i32.add (local.get $zeros) (local.get $rowBytes)))
+    (local.set $kept (i32.add (local.get $factors) (local.get $rowBytes)))
+    (memory.copy (local.get $dx) (local.get $dy) (i32.mul (local.get $matrices) (local.get $matrixBytes)))
+    (block $matricesDone
+      (loop $nextMatrix
+        (br_if $matricesDone (i32.ge_u (local.get $b) (local.get $matrices)))
+        (local.set $xm (i32.add (local.get $x) (i32.mul (local.get $b) (local.get $matrixBytes))))
+        (local.set $gm (i32.add (local.get $dx) (i32.mul (local.get $b) (local.get $matrixBytes))))
+        (call $skColumnSums (local.get $gm) (local.get $columnSums) (local.get $n))
+        (local.set $t (local.get $iterations))
+        (block $iterationsDone
+          (loop $previousIteration
+            (br_if $iterationsDone (i32.eqz (local.get $t)))
+            (local.set $t (i32.sub (local.get $t) (i32.const 1)))
+            (local.set $u
+              (i32.add (local.get $potentials)
+                (i32.mul (i32.shl (local.get $rowBytes) (i32.const 1))
+                  (i32.add (i32.mul (local.get $b) (local.get $iterations)) (local.get $t)))))
+            (local.set $v (i32.add (local.get $u) (local.get $rowBytes)))
+            (local.set $vPrevious (select (i32.sub (local.get $u) (local.get $rowBytes)) (local.get $zeros) (local.get $t)))
+            ;; the column half of iteration t (state x − U_t − V_t), row by row, keeping the row sums
+            (local.set $i (i32.const 0))
+            (block $columnRowsDone
+              (loop $nextColumnRow
+                (br_if $columnRowsDone (i32.ge_u (local.get $i) (local.get $n)))
+                (local.set $offset (i32.mul (local.get $i) (local.get $rowBytes)))
+                (f32.store (i32.add (local.get $rowSums) (i32.shl (local.get $i) (i32.const 2)))
+                  (call $skColumnStepRow (i32.add (local.get $gm) (local.get $offset))
+                    (i32.add (local.get $xm) (local.get $offset))
+                    (f32.load (i32.add (local.get $u) (i32.shl (local.get $i) (i32.const 2))))
+                    (local.get $v) (local.get $columnSums) (i32.add (local.get $kept) (local.get $offset)) (local.get $n)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $nextColumnRow)))
+            ;; the row half of iteration t (state x − U_t − V_{t−1}), summing the new columns
+            (local.set $useFactors
+              (call $skColumnFactors (local.get $v) (local.get $vPrevious) (local.get $factors) (local.get $n)))
+            (memory.fill (local.get $columnSums) (i32.const 0) (local.get $rowBytes))
+            (local.set $i (i32.const 0))
+            (block $rowsDone
+              (loop $nextRow
+                (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $n)))
+                (local.set $offset (i32.mul (local.get $i) (local.get $rowBytes)))
+                (call $skRowStepRow (i32.add (local.get $gm) (local.get $offset))
+                  (i32.add (local.get $xm) (local.get $offset))
+                  (f32.load (i32.add (local.get $u) (i32.shl (local.get $i) (i32.const 2))))
+                  (local.get $vPrevious)
+                  (f32.load (i32.add (local.get $rowSums) (i32.shl (local.get $i) (i32.const 2))))
+                  (local.get $columnSums) (i32.add (local.get $kept) (local.get $offset))
+                  (select (local.get $factors) (i32.const 0) (local.get $useFactors)) (local.get $n))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $nextRow)))
+            (br $previousIteration)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $nextMatrix))))
+
 )

@@ -126,6 +126,26 @@ export interface KernelExports {
     columns: number,
     relu: number,
   ): void;
+  sinkhornForward(
+    x: number,
+    y: number,
+    potentials: number,
+    deviations: number,
+    scratch: number,
+    matrices: number,
+    n: number,
+    iterations: number,
+  ): void;
+  sinkhornBackward(
+    dy: number,
+    x: number,
+    potentials: number,
+    dx: number,
+    scratch: number,
+    matrices: number,
+    n: number,
+    iterations: number,
+  ): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;

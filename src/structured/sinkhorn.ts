@@ -1,3 +1,8 @@
+import {
+  fusedIterationsToTolerance,
+  fusedLogSinkhorn,
+  fusedLogSinkhornApplies,
+} from '../kernels/sinkhornKernels.js';
 import type { Tensor } from '../tf.js';
 import { tf } from '../tf.js';
 import { checkPositiveNumber, type TensorInput } from '../validate.js';
@@ -28,7 +33,9 @@ export const DEFAULT_SINKHORN_ITERATIONS = 20;
  * The logarithm of {@link sinkhorn}: alternately subtracts each row's and each column's logSumExp
  * from log-scores [..., n, n], all in log space (nothing overflows at any temperature). After the
  * last iteration every column sums to exactly 1 (up to rounding) and the rows approach 1.
- * −Infinity entries stay −Infinity (a forbidden assignment keeps probability 0).
+ * −Infinity entries stay −Infinity (a forbidden assignment keeps probability 0). On cpu and wasm
+ * (fused kernels on, n ≥ 4) the whole loop and its gradient run as one kernel call
+ * each (src/kernels/sinkhornKernels.ts); elsewhere composed from TF.js ops, equal up to rounding.
  *
  * @param logScores - float32 [..., n, n]; every row and column needs a finite entry.
  * @returns float32 of the same shape: log of a (nearly) doubly-stochastic matrix.
@@ -41,6 +48,12 @@ export function logSinkhorn(logScores: TensorInput, options: SinkhornOptions = {
   if (options.tolerance !== undefined) checkPositiveNumber(options.tolerance, 'tolerance');
   return tf.tidy(() => {
     const { scores } = prepareScores(logScores, 'logScores', options.validateArgs !== false);
+    if (fusedLogSinkhornApplies(scores.shape)) {
+      const { tolerance } = options;
+      const run =
+        tolerance === undefined ? iterations : fusedIterationsToTolerance(scores, iterations, tolerance);
+      return fusedLogSinkhorn(scores, run);
+    }
     const rowAxis = scores.rank - 1;
     const columnAxis = scores.rank - 2;
     let normalized = scores;
