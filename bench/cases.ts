@@ -21,21 +21,28 @@ export function withFusedKernels<T>(fused: boolean, work: () => T): T {
   }
 }
 
-/** Forward + backward w.r.t. the logits of Σ w ⊙ gumbelSoftmax(logits, τ = 1), as one call and its cleanup. */
+/**
+ * Forward + backward w.r.t. the logits of Σ w ⊙ gumbelSoftmax(logits, τ = 1), as one call and its
+ * cleanup. The cpu and wasm backends compute when an op is called, so the call needs no read-back to
+ * be complete, and PyTorch's `.backward()` copies nothing out either; `readBack` copies the gradient
+ * into a JS array all the same (beside jax-js, which is lazy and must be read to compute).
+ */
 export function opRunner(
   rows: number,
   categories: number,
   hard: boolean,
+  readBack = false,
 ): { run: () => void; dispose: () => void } {
   const logits = tf.randomNormal([rows, categories], 0, 1, 'float32', 1);
   const weights = tf.randomNormal([rows, categories], 0, 1, 'float32', 2);
   const gradient = tf.grad((l: tf.Tensor) =>
     tf.sum(tf.mul(gumbelSoftmax(l, { temperature: 1, hard, validateArgs: false }), weights)),
   );
+  const synchronous = tf.getBackend() === 'wasm' || tf.getBackend() === 'cpu';
   return {
     run: () => {
       const g = gradient(logits);
-      g.dataSync();
+      if (readBack || !synchronous) g.dataSync();
       g.dispose();
     },
     dispose: () => tf.dispose([logits, weights]),

@@ -143,7 +143,7 @@ export async function jaxTimings(
     await initJax();
     const ops = shapes.flatMap(([rows, categories]) =>
       [false, true].map((hard) =>
-        paired(opRunner(rows, categories, hard), jaxOpRunner(rows, categories, hard), repeats),
+        paired(opRunner(rows, categories, hard, true), jaxOpRunner(rows, categories, hard), repeats),
       ),
     );
     const ours = vaeTrainingStep();
