@@ -11,8 +11,7 @@ import type { Tensor } from '../tf.js';
 import { tf } from '../tf.js';
 import { beginKernelCall } from './backendMemory.js';
 import { PACKED_MAT_MUL, packedMatMulActive } from './matMul.js';
-import { FUSED_BACKENDS } from './register.js';
-import { withSharedSaves } from './sharedSaves.js';
+import { registerOnFusedBackends } from './register.js';
 
 /** TF.js kernel names of the fused dense layer and its gradient (cpu and wasm backends). */
 export const FUSED_DENSE = 'GumbelDenseFused';
@@ -104,15 +103,10 @@ function denseBackward(backendName: string): KernelConfig['kernelFunc'] {
   };
 }
 
-for (const backendName of FUSED_BACKENDS) {
-  const kernels: [string, KernelConfig['kernelFunc']][] = [
-    [FUSED_DENSE, denseForward(backendName)],
-    [FUSED_DENSE_GRAD, denseBackward(backendName)],
-  ];
-  for (const [kernelName, kernelFunc] of kernels) {
-    if (!tf.getKernel(kernelName, backendName)) tf.registerKernel({ kernelName, backendName, kernelFunc });
-  }
-}
+registerOnFusedBackends((backendName) => [
+  [FUSED_DENSE, denseForward(backendName)],
+  [FUSED_DENSE_GRAD, denseBackward(backendName)],
+]);
 
 if (!tf.getGradient(FUSED_DENSE)) {
   tf.registerGradient({
@@ -169,8 +163,6 @@ export function fusedDenseOp(
 ): Tensor {
   return tf.tidy(() => {
     const x = input.dtype === 'float32' ? input : tf.cast(input, 'float32'); // e.g. a one-hot code
-    return withSharedSaves(
-      () => tf.engine().runKernel(FUSED_DENSE, { x, kernel, bias }, { relu, inputGradient }) as Tensor,
-    );
+    return tf.engine().runKernel(FUSED_DENSE, { x, kernel, bias }, { relu, inputGradient }) as Tensor;
   });
 }

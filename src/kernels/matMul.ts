@@ -4,7 +4,7 @@ import { tf } from '../tf.js';
 import { type CpuBackendLike, type WasmBackendLike, wasmBackendKernels } from './backendMemory.js';
 import { FMA_PANEL_ROWS, fmaMicroKernelOn, type MicroKernel, relaxedSimdAvailable } from './fmaKernel.js';
 import { type KernelExports, ScratchKernels } from './module.js';
-import { FUSED_BACKENDS, fusedKernelsActive } from './register.js';
+import { fusedKernelsActive, registerOnFusedBackends } from './register.js';
 
 /** TF.js kernel name of the packed matMul (cpu and wasm backends). */
 export const PACKED_MAT_MUL = 'GumbelPackedMatMul';
@@ -166,11 +166,7 @@ function packedMatMul(backendName: string): KernelConfig['kernelFunc'] {
   };
 }
 
-for (const backendName of FUSED_BACKENDS) {
-  if (!tf.getKernel(PACKED_MAT_MUL, backendName)) {
-    tf.registerKernel({ kernelName: PACKED_MAT_MUL, backendName, kernelFunc: packedMatMul(backendName) });
-  }
-}
+registerOnFusedBackends((backendName) => [[PACKED_MAT_MUL, packedMatMul(backendName)]]);
 
 let enabled = true;
 let fmaEnabled = true;

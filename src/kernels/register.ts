@@ -19,6 +19,20 @@ export const FUSED_EXP_CONCRETE_GRAD = 'GumbelExpConcreteLogProbFusedGrad';
 /** The backends with fused kernels. */
 export const FUSED_BACKENDS = ['cpu', 'wasm'] as const;
 
+/**
+ * Registers the kernels `kernelsFor(backendName)` lists, each under its name, on every fused backend
+ * (cpu and wasm), skipping a name already registered there (a second import of the module).
+ */
+export function registerOnFusedBackends(
+  kernelsFor: (backendName: (typeof FUSED_BACKENDS)[number]) => [string, KernelConfig['kernelFunc']][],
+): void {
+  for (const backendName of FUSED_BACKENDS) {
+    for (const [kernelName, kernelFunc] of kernelsFor(backendName)) {
+      if (!tf.getKernel(kernelName, backendName)) tf.registerKernel({ kernelName, backendName, kernelFunc });
+    }
+  }
+}
+
 let enabled = true;
 
 /**
@@ -224,39 +238,34 @@ function fusedExpConcreteGrad(backendName: string): KernelConfig['kernelFunc'] {
   };
 }
 
-for (const backendName of FUSED_BACKENDS) {
-  const kernels: [string, KernelConfig['kernelFunc']][] = [
-    [FUSED_GUMBEL_SOFTMAX, fusedGumbelSoftmax(backendName)],
-    [FUSED_GUMBEL_SOFTMAX_GRAD, fusedGumbelSoftmaxGrad(backendName)],
-    [FUSED_ADAM, fusedAdam(backendName)],
-    [
-      FUSED_BERNOULLI,
-      rowKernel(backendName, ['images', 'logits'], 'logits', true, (e, [x, l], out, rows, d) =>
-        e.bernoulliForward(x, l, out, rows, d),
-      ),
-    ],
-    [
-      FUSED_BERNOULLI_GRAD,
-      rowKernel(backendName, ['dy', 'images', 'logits'], 'logits', false, (e, [dy, x, l], out, rows, d) =>
-        e.bernoulliBackward(dy, x, l, out, rows, d),
-      ),
-    ],
-    [
-      FUSED_KL_UNIFORM,
-      rowKernel(backendName, ['logits'], 'logits', true, (e, [l], out, rows, k) =>
-        e.klUniformForward(l, out, rows, k),
-      ),
-    ],
-    [
-      FUSED_KL_UNIFORM_GRAD,
-      rowKernel(backendName, ['dy', 'logits'], 'logits', false, (e, [dy, l], out, rows, k) =>
-        e.klUniformBackward(dy, l, out, rows, k),
-      ),
-    ],
-    [FUSED_EXP_CONCRETE, fusedExpConcrete(backendName)],
-    [FUSED_EXP_CONCRETE_GRAD, fusedExpConcreteGrad(backendName)],
-  ];
-  for (const [kernelName, kernelFunc] of kernels) {
-    if (!tf.getKernel(kernelName, backendName)) tf.registerKernel({ kernelName, backendName, kernelFunc });
-  }
-}
+registerOnFusedBackends((backendName) => [
+  [FUSED_GUMBEL_SOFTMAX, fusedGumbelSoftmax(backendName)],
+  [FUSED_GUMBEL_SOFTMAX_GRAD, fusedGumbelSoftmaxGrad(backendName)],
+  [FUSED_ADAM, fusedAdam(backendName)],
+  [
+    FUSED_BERNOULLI,
+    rowKernel(backendName, ['images', 'logits'], 'logits', true, (e, [x, l], out, rows, d) =>
+      e.bernoulliForward(x, l, out, rows, d),
+    ),
+  ],
+  [
+    FUSED_BERNOULLI_GRAD,
+    rowKernel(backendName, ['dy', 'images', 'logits'], 'logits', false, (e, [dy, x, l], out, rows, d) =>
+      e.bernoulliBackward(dy, x, l, out, rows, d),
+    ),
+  ],
+  [
+    FUSED_KL_UNIFORM,
+    rowKernel(backendName, ['logits'], 'logits', true, (e, [l], out, rows, k) =>
+      e.klUniformForward(l, out, rows, k),
+    ),
+  ],
+  [
+    FUSED_KL_UNIFORM_GRAD,
+    rowKernel(backendName, ['dy', 'logits'], 'logits', false, (e, [dy, l], out, rows, k) =>
+      e.klUniformBackward(dy, l, out, rows, k),
+    ),
+  ],
+  [FUSED_EXP_CONCRETE, fusedExpConcrete(backendName)],
+  [FUSED_EXP_CONCRETE_GRAD, fusedExpConcreteGrad(backendName)],
+]);

@@ -11,8 +11,7 @@ import { stopGradient } from '../ops/stopGradient.js';
 import type { Tensor } from '../tf.js';
 import { tf } from '../tf.js';
 import { beginKernelCall } from './backendMemory.js';
-import { FUSED_BACKENDS, fusedKernelsActive } from './register.js';
-import { withSharedSaves } from './sharedSaves.js';
+import { fusedKernelsActive, registerOnFusedBackends } from './register.js';
 
 /** TF.js kernel names of the fused log-Sinkhorn and its gradient (cpu and wasm backends). */
 export const FUSED_LOG_SINKHORN = 'GumbelLogSinkhornFused';
@@ -104,15 +103,10 @@ function backward(backendName: string): KernelConfig['kernelFunc'] {
   };
 }
 
-for (const backendName of FUSED_BACKENDS) {
-  const kernels: [string, KernelConfig['kernelFunc']][] = [
-    [FUSED_LOG_SINKHORN, forward(backendName)],
-    [FUSED_LOG_SINKHORN_GRAD, backward(backendName)],
-  ];
-  for (const [kernelName, kernelFunc] of kernels) {
-    if (!tf.getKernel(kernelName, backendName)) tf.registerKernel({ kernelName, backendName, kernelFunc });
-  }
-}
+registerOnFusedBackends((backendName) => [
+  [FUSED_LOG_SINKHORN, forward(backendName)],
+  [FUSED_LOG_SINKHORN_GRAD, backward(backendName)],
+]);
 
 if (!tf.getGradient(FUSED_LOG_SINKHORN)) {
   tf.registerGradient({
@@ -150,9 +144,7 @@ export function fusedLogSinkhornApplies(shape: number[]): boolean {
  */
 export function fusedLogSinkhorn(scores: Tensor, iterations: number): Tensor {
   return tf.tidy(() => {
-    const [result] = withSharedSaves(
-      () => tf.engine().runKernel(FUSED_LOG_SINKHORN, { x: scores }, { iterations }) as Tensor[],
-    );
+    const [result] = tf.engine().runKernel(FUSED_LOG_SINKHORN, { x: scores }, { iterations }) as Tensor[];
     return result;
   });
 }

@@ -2,12 +2,11 @@
  * The fused dense kernels (bias + ReLU after the packed matMul; ReLU mask + bias gradient + both
  * products backward) against the composed TF.js ops they replace, relu(x·W + b) and x·W + b under
  * TF.js's own autodiff: same values and gradients w.r.t. input, kernel and bias within float32
- * rounding, on wasm and cpu, at widths that are and are not multiples of 4. Also: the wasm
- * backend's Identity is its own again after a call, and nothing leaks (tensors or backend buffers).
+ * rounding, on wasm and cpu, at widths that are and are not multiples of 4. Also: the tensors the
+ * gradient saves outlive the forward pass, and nothing leaks (tensors or backend buffers).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { packedMatMulActive } from '../../src/kernels/matMul.js';
-import { withSharedSaves } from '../../src/kernels/sharedSaves.js';
 import { dense } from '../../src/nn/dense.js';
 import { tf } from '../../src/tf.js';
 
@@ -108,24 +107,7 @@ for (const backend of ['wasm', 'cpu']) {
   });
 }
 
-describe('withSharedSaves', () => {
-  it("restores the wasm backend's own Identity, also when the work throws", async () => {
-    await tf.setBackend('wasm');
-    const identity = tf.getKernel('Identity', 'wasm')?.kernelFunc;
-    expect(() =>
-      withSharedSaves(() => {
-        expect(tf.getKernel('Identity', 'wasm')?.kernelFunc).not.toBe(identity);
-        throw new Error('inside');
-      }),
-    ).toThrow('inside');
-    expect(tf.getKernel('Identity', 'wasm')?.kernelFunc).toBe(identity);
-    const x = tf.tensor1d([1, 2, 3]);
-    const y = dense(tf.reshape(x, [1, 3]), tf.ones([3, 1]), tf.zeros([1]));
-    expect(tf.getKernel('Identity', 'wasm')?.kernelFunc).toBe(identity);
-    expect(y.dataSync()[0]).toBe(6);
-    tf.dispose([x, y]);
-  });
-
+describe('saved tensors on wasm (shared with the forward pass by sharedIdentity.ts)', () => {
   it('keeps the saved tensors alive after the forward pass frees its own (gradient read later)', async () => {
     await tf.setBackend('wasm');
     const w = tf.variable(tf.tensor2d([1, 2, 3, 4], [2, 2]));
