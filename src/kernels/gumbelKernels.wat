@@ -637,17 +637,38 @@
             ))
             (if (local.get $hard)
               (then
-                (local.set $element
-                  (i32.add (i32.mul (i32.mul (local.get $o) (local.get $k)) (local.get $inner)) (local.get $i)))
-                (local.set $c (i32.const 0))
-                (block $d4
-                  (loop $n4
-                    (br_if $d4 (i32.ge_u (local.get $c) (local.get $k)))
-                    (f32.store (i32.add (local.get $hard) (i32.shl (local.get $element) (i32.const 2)))
-                      (select (f32.const 1) (f32.const 0) (i32.eq (local.get $c) (local.get $bestIndex))))
-                    (local.set $element (i32.add (local.get $element) (local.get $inner)))
-                    (local.set $c (i32.add (local.get $c) (i32.const 1)))
-                    (br $n4)))))
+                (if (i32.eq (local.get $inner) (i32.const 1))
+                  (then
+                    ;; a contiguous one-hot: zeros four at a time (then one by one), then the 1
+                    (local.set $element
+                      (i32.add (local.get $hard) (i32.shl (i32.mul (local.get $o) (local.get $k)) (i32.const 2))))
+                    (local.set $c (i32.const 0))
+                    (block $zerosDone
+                      (loop $zeros
+                        (br_if $zerosDone (i32.gt_u (i32.add (local.get $c) (i32.const 4)) (local.get $k)))
+                        (v128.store align=4 (i32.add (local.get $element) (i32.shl (local.get $c) (i32.const 2)))
+                          (v128.const i32x4 0 0 0 0))
+                        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+                        (br $zeros)))
+                    (block $zeroDone
+                      (loop $zero
+                        (br_if $zeroDone (i32.ge_u (local.get $c) (local.get $k)))
+                        (f32.store (i32.add (local.get $element) (i32.shl (local.get $c) (i32.const 2))) (f32.const 0))
+                        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                        (br $zero)))
+                    (f32.store (i32.add (local.get $element) (i32.shl (local.get $bestIndex) (i32.const 2))) (f32.const 1)))
+                  (else
+                    (local.set $element
+                      (i32.add (i32.mul (i32.mul (local.get $o) (local.get $k)) (local.get $inner)) (local.get $i)))
+                    (local.set $c (i32.const 0))
+                    (block $d4
+                      (loop $n4
+                        (br_if $d4 (i32.ge_u (local.get $c) (local.get $k)))
+                        (f32.store (i32.add (local.get $hard) (i32.shl (local.get $element) (i32.const 2)))
+                          (select (f32.const 1) (f32.const 0) (i32.eq (local.get $c) (local.get $bestIndex))))
+                        (local.set $element (i32.add (local.get $element) (local.get $inner)))
+                        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                        (br $n4)))))))
             (if (local.get $indexOut)
               (then
                 (i32.store
