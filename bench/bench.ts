@@ -63,7 +63,7 @@ const PYTHON = '/usr/bin/python3';
 
 interface TorchTimings {
   torch: string;
-  ops: { shape: number[]; hard: boolean; ms: Timing }[];
+  ops: { shape: number[]; hard: boolean; floor?: boolean; ms: Timing }[];
   opsTwoThreads?: { shape: number[]; hard: boolean; ms: Timing }[];
   vaeStep: Timing;
   vaeStepTwoThreads: Timing;
@@ -79,7 +79,7 @@ function torchTimings(repeats: number, part: TorchPart = 'all'): TorchTimings | 
     part === 'vae'
       ? { repeats, vaeSteps: VAE_STEPS, threads: 1 }
       : part === 'gumbel'
-        ? { opShapes: OP_SHAPES, repeats, threads: 1, opsTwoThreads: true }
+        ? { opShapes: OP_SHAPES, repeats, threads: 1, opsTwoThreads: true, opFloor: true }
         : {
             opShapes: OP_SHAPES,
             repeats,
@@ -145,9 +145,12 @@ function gumbelLines(ops: OpTiming[], backendName: string, torch?: TorchTimings)
   return [
     `| gumbelSoftmax fwd+bwd, 1 thread (ms) | ours, tfjs ${backendName}, rotated rounds | CPU | PyTorch ${torch?.torch ?? ''} | CPU | ratio ours/PyTorch, wall (CPU) |`,
     '|---|---|---|---|---|---|',
-    ...ops.map((op, i) => {
-      const theirs = torch?.ops[i]?.ms;
-      return `| ${op.shape.join('×')} ${op.hard ? 'hard' : 'soft'} | ${cell(op.ms)} | ${cpu(op.ms)} | ${cell(theirs)} | ${cpu(theirs)} | ${ratio(op.ms, theirs)} (${cpuRatio(op.ms, theirs)}) |`;
+    ...ops.map((op) => {
+      const same = (t: { shape: number[]; hard: boolean; floor?: boolean }) =>
+        t.shape.join() === op.shape.join() && t.hard === op.hard && Boolean(t.floor) === Boolean(op.floor);
+      const theirs = torch?.ops.find(same)?.ms;
+      const kind = op.floor ? 'harness floor (Σ w ⊙ logits, no Gumbel-softmax)' : op.hard ? 'hard' : 'soft';
+      return `| ${op.shape.join('×')} ${kind} | ${cell(op.ms)} | ${cpu(op.ms)} | ${cell(theirs)} | ${cpu(theirs)} | ${ratio(op.ms, theirs)} (${cpuRatio(op.ms, theirs)}) |`;
     }),
   ];
 }
@@ -183,7 +186,7 @@ async function main(): Promise<void> {
     return;
   }
   if (values.only === 'gumbel') {
-    const ops = opCasesRotated(OP_SHAPES, repeats);
+    const ops = opCasesRotated(OP_SHAPES, repeats, true);
     const torch = torchTimings(repeats, 'gumbel');
     console.log(`\n${gumbelLines(ops, backend.name, torch).join('\n')}\n`);
     writeReport('bench-gumbel.json', { backend: backend.name, ops, torch });

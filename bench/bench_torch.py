@@ -43,13 +43,15 @@ def timed(fn, repeats):
     }
 
 
-def op_case(rows, categories, hard, repeats):
+def op_case(rows, categories, hard, repeats, floor=False):
+    """fwd + bwd of sum(w * gumbel_softmax(logits)); with floor, of sum(w * logits): the harness alone."""
     logits = torch.randn(rows, categories, requires_grad=True)
     weights = torch.randn(rows, categories)
 
     def run():
         logits.grad = None
-        (F.gumbel_softmax(logits, tau=1.0, hard=hard) * weights).sum().backward()
+        sample = logits if floor else F.gumbel_softmax(logits, tau=1.0, hard=hard)
+        (sample * weights).sum().backward()
 
     return timed(run, repeats)
 
@@ -137,6 +139,10 @@ def main():
                 {"shape": op["shape"], "hard": op["hard"], "ms": op_case(*op["shape"], op["hard"], job["repeats"])} for op in ops
             ]
             torch.set_num_threads(job.get("threads", 1))
+        if job.get("opFloor"):  # the harness alone per shape, after the ops (1 thread)
+            for rows, categories in job["opShapes"]:
+                ms = op_case(rows, categories, False, job["repeats"], floor=True)
+                ops.append({"shape": [rows, categories], "hard": False, "floor": True, "ms": ms})
     if "sinkhorn" in job:
         case = job["sinkhorn"]
         result["gumbelSinkhorn"] = gumbel_sinkhorn_case(case["batch"], case["n"], case["iterations"], job["repeats"])

@@ -21,23 +21,31 @@ export function withFusedKernels<T>(fused: boolean, work: () => T): T {
   }
 }
 
+/** What the op harness differentiates: the Gumbel-softmax, soft or hard, or the logits themselves. */
+export type HarnessOp = 'soft' | 'hard' | 'identity';
+
 /**
  * Forward + backward w.r.t. the logits of Σ w ⊙ gumbelSoftmax(logits, τ = 1), as one call and its
- * cleanup. The cpu and wasm backends compute when an op is called, so the call needs no read-back to
- * be complete, and PyTorch's `.backward()` copies nothing out either; `readBack` copies the gradient
- * into a JS array all the same (beside jax-js, which is lazy and must be read to compute).
+ * cleanup; with `op` 'identity', of Σ w ⊙ logits: the same harness (Mul, Sum and their gradients,
+ * TF.js's tape) with no Gumbel-softmax, the engine's floor for this call. The cpu and wasm backends
+ * compute when an op is called, so the call needs no read-back to be complete, and PyTorch's
+ * `.backward()` copies nothing out either; `readBack` copies the gradient into a JS array all the
+ * same (beside jax-js, which is lazy and must be read to compute).
  */
 export function opRunner(
   rows: number,
   categories: number,
-  hard: boolean,
+  op: boolean | HarnessOp,
   readBack = false,
 ): { run: () => void; dispose: () => void } {
+  const which: HarnessOp = op === true ? 'hard' : op === false ? 'soft' : op;
   const logits = tf.randomNormal([rows, categories], 0, 1, 'float32', 1);
   const weights = tf.randomNormal([rows, categories], 0, 1, 'float32', 2);
-  const gradient = tf.grad((l: tf.Tensor) =>
-    tf.sum(tf.mul(gumbelSoftmax(l, { temperature: 1, hard, validateArgs: false }), weights)),
-  );
+  const sample = (l: tf.Tensor) =>
+    which === 'identity'
+      ? l
+      : gumbelSoftmax(l, { temperature: 1, hard: which === 'hard', validateArgs: false });
+  const gradient = tf.grad((l: tf.Tensor) => tf.sum(tf.mul(sample(l), weights)));
   const synchronous = tf.getBackend() === 'wasm' || tf.getBackend() === 'cpu';
   return {
     run: () => {
@@ -49,10 +57,16 @@ export function opRunner(
   };
 }
 
-/** {@link opRunner}'s call timed. */
+/**
+ * Warm-up time before a Gumbel-softmax row is timed: V8 optimizes TF.js's engine code only after some
+ * hundred calls of a small op (2000×10: ≈ 1.0 ms median over calls 20–160, ≈ 0.5 ms from call 320 on).
+ */
+const OP_WARM_UP_MS = 1500;
+
+/** {@link opRunner}'s call timed (after {@link OP_WARM_UP_MS} of warm-up calls). */
 export function opCase(rows: number, categories: number, hard: boolean, repeats: number): Timing {
   const { run, dispose } = opRunner(rows, categories, hard);
-  const timing = timed(run, repeats);
+  const [timing] = timedRotated([run], repeats, OP_WARM_UP_MS);
   dispose();
   return timing;
 }
@@ -61,25 +75,33 @@ export function opCase(rows: number, categories: number, hard: boolean, repeats:
 export interface OpTiming {
   shape: [number, number];
   hard: boolean;
+  /** The harness alone, without the Gumbel-softmax (Σ w ⊙ logits). */
+  floor?: boolean;
   ms: Timing;
 }
 
 /**
  * {@link opCase} for every shape, soft and hard timed against each other in rotated rounds (with CPU
  * time), shape by shape: the large shapes' garbage collections would otherwise land on the small ones.
+ * With `withFloor`, the same harness without the Gumbel-softmax (Σ w ⊙ logits) is timed in the same
+ * rounds: the engine's floor for this call, returned as a third row per shape (`floor: true`).
  */
-export function opCasesRotated(shapes: [number, number][], repeats: number): OpTiming[] {
+export function opCasesRotated(shapes: [number, number][], repeats: number, withFloor = false): OpTiming[] {
   return shapes.flatMap((shape) => {
-    const works = [false, true].map((hard) => opRunner(shape[0], shape[1], hard));
+    const ops: HarnessOp[] = withFloor ? ['soft', 'hard', 'identity'] : ['soft', 'hard'];
+    const works = ops.map((op) => opRunner(shape[0], shape[1], op));
     try {
-      const [soft, hard] = timedRotated(
+      const timings = timedRotated(
         works.map((work) => work.run),
         repeats,
+        OP_WARM_UP_MS,
       );
-      return [
-        { shape, hard: false, ms: soft },
-        { shape, hard: true, ms: hard },
-      ];
+      return ops.map((op, i) => ({
+        shape,
+        hard: op === 'hard',
+        ...(op === 'identity' ? { floor: true } : {}),
+        ms: timings[i],
+      }));
     } finally {
       for (const work of works) work.dispose();
     }

@@ -19,96 +19,35 @@ import { useFusedDense } from '../src/kernels/denseKernels.js';
 import { usePackedMatMul } from '../src/kernels/matMul.js';
 import { Adam } from '../src/nn/adam.js';
 import { enableRelaxedSimd } from '../src/nodeWasmFeatures.js';
-import { tf } from '../src/tf.js';
 import { vaeTrainingStep } from './cases.js';
+import {
+  instrumentKernels,
+  instrumentMethod,
+  kernelRows,
+  median,
+  type ProfiledRun,
+  profiledRun,
+} from './kernelProfile.js';
 import { timedRotated } from './timing.js';
-
-/** Milliseconds and calls of each kernel name in one step. */
-type StepProfile = Map<string, { ms: number; calls: number }>;
-
-let current: StepProfile = new Map();
-/** Time spent in nested kernel calls, one accumulator per kernel call in progress. */
-const nested: number[] = [];
-
-/**
- * Wraps every kernel of `backendName` so each call adds its own time (less that of the kernels it
- * calls directly, such as the packed matMul inside the dense kernels) to `current`.
- */
-function instrument(backendName: string): void {
-  for (const config of tf.getKernelsForBackend(backendName)) {
-    const original = config.kernelFunc;
-    (config as { kernelFunc: typeof original }).kernelFunc = (args) =>
-      timedCall(config.kernelName, () => original(args));
-  }
-}
-
-/** Runs `work`, adding its own time (less that of the timed calls inside it) to `current[name]`. */
-function timedCall<T>(name: string, work: () => T): T {
-  nested.push(0);
-  const start = performance.now();
-  try {
-    return work();
-  } finally {
-    const ms = performance.now() - start;
-    const inner = nested.pop() ?? 0;
-    if (nested.length > 0) nested[nested.length - 1] += ms;
-    const entry = current.get(name) ?? { ms: 0, calls: 0 };
-    entry.ms += ms - inner;
-    entry.calls += 1;
-    current.set(name, entry);
-  }
-}
-
-/**
- * Wraps `owner[method]` like a kernel, under `name`: for work that runs outside TF.js's kernels,
- * such as Adam's in-place update.
- */
-function instrumentMethod(owner: object, method: string, name: string): void {
-  const target = owner as Record<string, (...args: unknown[]) => unknown>;
-  const original = target[method];
-  target[method] = function (this: unknown, ...args: unknown[]) {
-    return timedCall(name, () => original.apply(this, args));
-  };
-}
 
 /** Kernel names of matrix products (ours and TF.js's). */
 const MAT_MUL_KERNELS = ['GumbelPackedMatMul', 'BatchMatMul', '_FusedMatMul'];
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 /** The profile table (markdown) of `steps` default VAE steps. */
 export function profileVaeStep(steps: number): string {
   const training = vaeTrainingStep();
   for (let i = 0; i < 3; i++) training.step();
-  const profiles: StepProfile[] = [];
-  const walls: number[] = [];
-  const cpus: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    current = new Map();
-    const cpuStart = process.cpuUsage();
-    const start = performance.now();
-    training.step();
-    walls.push(performance.now() - start);
-    const cpu = process.cpuUsage(cpuStart);
-    cpus.push((cpu.user + cpu.system) / 1000);
-    profiles.push(current);
-  }
+  const runs: ProfiledRun[] = [];
+  for (let i = 0; i < steps; i++) runs.push(profiledRun(() => training.step()));
   training.dispose();
-  const names = [...new Set(profiles.flatMap((p) => [...p.keys()]))];
-  const rows = names
-    .map((name) => ({
-      name,
-      calls: profiles[0].get(name)?.calls ?? 0,
-      ms: median(profiles.map((p) => p.get(name)?.ms ?? 0)),
-    }))
-    .sort((a, b) => b.ms - a.ms);
-  const kernelSums = profiles.map((p) => [...p.values()].reduce((sum, e) => sum + e.ms, 0));
+  const rows = kernelRows(runs);
+  const walls = runs.map((r) => r.wall);
+  const cpus = runs.map((r) => r.cpu);
+  const kernelSums = runs.map((r) => r.kernelSum);
   const dispatch = median(walls.map((wall, i) => wall - kernelSums[i]));
-  const matMuls = profiles.map((p) => MAT_MUL_KERNELS.reduce((sum, name) => sum + (p.get(name)?.ms ?? 0), 0));
+  const matMuls = runs.map((r) =>
+    MAT_MUL_KERNELS.reduce((sum, name) => sum + (r.kernels.get(name)?.ms ?? 0), 0),
+  );
   const rest = median(walls.map((wall, i) => wall - matMuls[i]));
   const fastest = walls.indexOf(Math.min(...walls));
   const lines = [
@@ -169,7 +108,7 @@ if (isMain) {
   if (values.compare) {
     console.log(compareFusions(Number(values.steps)));
   } else {
-    instrument('wasm');
+    instrumentKernels('wasm');
     instrumentMethod(Adam.prototype, 'apply', 'Adam.apply (JS, and in place on wasm)');
     console.log(profileVaeStep(Number(values.steps)));
   }

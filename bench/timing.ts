@@ -35,10 +35,13 @@ export function timed(run: () => void, repeats: number): Timing {
  * Times several variants of one work in rotated rounds (round r calls variant 0, 1, …, each once,
  * starting from variant r mod n) after 3 warm-up rounds, so that a shared machine's slow spells
  * fall on every variant alike and their ratios inside one run compare. One timing per variant,
- * with its CPU time too.
+ * with its CPU time too. With `warmUpMs`, the warm-up rounds go on until that long has passed: V8
+ * optimizes TF.js's JavaScript only after some hundred calls of a small op (a 2000×10 Gumbel-softmax
+ * call took ≈ 1.0 ms median over its calls 20–160, 0.5 ms from call 320 on).
  */
-export function timedRotated(runs: (() => void)[], repeats: number): Timing[] {
-  for (let i = 0; i < 3; i++) for (const run of runs) run();
+export function timedRotated(runs: (() => void)[], repeats: number, warmUpMs = 0): Timing[] {
+  const warmUpStart = performance.now();
+  for (let i = 0; i < 3 || performance.now() - warmUpStart < warmUpMs; i++) for (const run of runs) run();
   const samples: number[][] = runs.map(() => []);
   const cpuSamples: number[][] = runs.map(() => []);
   for (let round = 0; round < repeats; round++) {

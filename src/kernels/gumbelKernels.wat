@@ -348,14 +348,30 @@
     (local $c i32) (local $at i32) (local $s v128) (local $max v128) (local $m f32) (local $e v128)
     (local $sum v128) (local $total f64) (local $width i32) (local $lanes v128) (local $y f32) (local $best f32)
     (local $bestIndex i32) (local $tau4 v128) (local $bestLanes v128) (local $bestAt v128) (local $indices v128)
-    (local $greater v128) (local $e2 v128)
+    (local $greater v128) (local $e2 v128) (local $end i32) (local $tailAt i32) (local $tailS v128) (local $tailE v128)
+    (local $rest i32) (local $low f64) (local $high f64)
     (local.set $tau4 (f32x4.splat (local.get $tau)))
     (local.set $max (v128.const f32x4 -inf -inf -inf -inf))
+    ;; k ≥ 4 and not a multiple of 4: the last k mod 4 categories go as one vector at k − 4 whose first
+    ;; lanes repeat categories already done (same inputs, so the same bits are stored again). Its
+    ;; scores are read before anything is stored: noise, scores and soft may be one buffer.
+    (local.set $rest (i32.and (local.get $k) (i32.const 3)))
+    (local.set $end (local.get $k))
+    (if (i32.and (i32.ge_u (local.get $k) (i32.const 4)) (i32.ne (local.get $rest) (i32.const 0)))
+      (then
+        (local.set $end (i32.sub (local.get $k) (local.get $rest)))
+        (local.set $tailAt (i32.shl (i32.sub (local.get $k) (i32.const 4)) (i32.const 2)))
+        (local.set $tailS
+          (f32x4.div
+            (f32x4.add (v128.load align=4 (i32.add (local.get $logits) (local.get $tailAt)))
+              (v128.load align=4 (i32.add (local.get $noise) (local.get $tailAt))))
+            (local.get $tau4))))
+      (else (local.set $rest (i32.const 0))))
     ;; pass 1: scores and their maximum
     (local.set $c (i32.const 0))
     (block $d1
       (loop $n1
-        (br_if $d1 (i32.ge_u (local.get $c) (local.get $k)))
+        (br_if $d1 (i32.ge_u (local.get $c) (local.get $end)))
         (local.set $at (i32.shl (local.get $c) (i32.const 2)))
         (if (i32.le_u (i32.add (local.get $c) (i32.const 4)) (local.get $k))
           (then
@@ -378,6 +394,10 @@
         (local.set $max (f32x4.pmax (local.get $max) (local.get $s)))
         (local.set $c (i32.add (local.get $c) (local.get $width)))
         (br $n1)))
+    (if (local.get $rest)
+      (then
+        (v128.store align=4 (i32.add (local.get $scores) (local.get $tailAt)) (local.get $tailS))
+        (local.set $max (f32x4.pmax (local.get $max) (local.get $tailS)))))
     (local.set $m
       (f32.max
         (f32.max (f32x4.extract_lane 0 (local.get $max)) (f32x4.extract_lane 1 (local.get $max)))
@@ -388,7 +408,7 @@
     (local.set $c (i32.const 0))
     (block $d2
       (loop $n2
-        (br_if $d2 (i32.ge_u (local.get $c) (local.get $k)))
+        (br_if $d2 (i32.ge_u (local.get $c) (local.get $end)))
         (local.set $at (i32.shl (local.get $c) (i32.const 2)))
         ;; eight at a time (two exps per call), then four, then one by one; sums in the same order
         (if (i32.le_u (i32.add (local.get $c) (i32.const 8)) (local.get $k))
@@ -428,7 +448,19 @@
                 (local.set $width (i32.const 1))))))
         (local.set $c (i32.add (local.get $c) (local.get $width)))
         (br $n2)))
-    (local.set $total (f64.add (f64x2.extract_lane 0 (local.get $sum)) (f64x2.extract_lane 1 (local.get $sum))))
+    (local.set $low (f64x2.extract_lane 0 (local.get $sum)))
+    (local.set $high (f64x2.extract_lane 1 (local.get $sum)))
+    ;; the tail vector's new lanes go into the sum's second lane one by one, in order, as single ones do
+    (if (local.get $rest)
+      (then
+        (local.set $tailE (call $exp4 (f32x4.sub (local.get $tailS) (local.get $max))))
+        (v128.store align=4 (i32.add (local.get $soft) (local.get $tailAt)) (local.get $tailE))
+        (if (i32.eq (local.get $rest) (i32.const 3))
+          (then (local.set $high (f64.add (local.get $high) (f64.promote_f32 (f32x4.extract_lane 1 (local.get $tailE)))))))
+        (if (i32.ge_u (local.get $rest) (i32.const 2))
+          (then (local.set $high (f64.add (local.get $high) (f64.promote_f32 (f32x4.extract_lane 2 (local.get $tailE)))))))
+        (local.set $high (f64.add (local.get $high) (f64.promote_f32 (f32x4.extract_lane 3 (local.get $tailE)))))))
+    (local.set $total (f64.add (local.get $low) (local.get $high)))
     (local.set $lanes (f32x4.splat (f32.demote_f64 (local.get $total))))
     ;; pass 3: y = e / sum, and the first largest y: per lane over the whole vectors (the first of
     ;; equals kept), then the smallest index holding the largest lane value, then the tail in order
@@ -461,6 +493,27 @@
         (i32.lt_s (i32x4.extract_lane 0 (local.get $bestAt)) (i32x4.extract_lane 1 (local.get $bestAt)))))
     ;; no whole vector (k < 4) or all NaN: index 0, as the scalar scan gives
     (if (i32.eq (local.get $bestIndex) (i32.const 0x7FFFFFFF)) (then (local.set $bestIndex (i32.const 0))))
+    ;; the tail vector: y of its lanes (the repeated ones equal what pass 3 stored), its new lanes in order
+    (if (local.get $rest)
+      (then
+        (local.set $e (f32x4.div (local.get $tailE) (local.get $lanes)))
+        (v128.store align=4 (i32.add (local.get $soft) (local.get $tailAt)) (local.get $e))
+        (local.set $c (i32.sub (local.get $k) (i32.const 4)))
+        (if (i32.eq (local.get $rest) (i32.const 3))
+          (then
+            (local.set $y (f32x4.extract_lane 1 (local.get $e)))
+            (if (f32.gt (local.get $y) (local.get $best))
+              (then (local.set $best (local.get $y)) (local.set $bestIndex (i32.add (local.get $c) (i32.const 1)))))))
+        (if (i32.ge_u (local.get $rest) (i32.const 2))
+          (then
+            (local.set $y (f32x4.extract_lane 2 (local.get $e)))
+            (if (f32.gt (local.get $y) (local.get $best))
+              (then (local.set $best (local.get $y)) (local.set $bestIndex (i32.add (local.get $c) (i32.const 2)))))))
+        (local.set $y (f32x4.extract_lane 3 (local.get $e)))
+        (if (f32.gt (local.get $y) (local.get $best))
+          (then (local.set $best (local.get $y)) (local.set $bestIndex (i32.add (local.get $c) (i32.const 3)))))
+        (local.set $c (local.get $k))))
+    ;; k < 4: the categories one by one
     (block $d4
       (loop $n4
         (br_if $d4 (i32.ge_u (local.get $c) (local.get $k)))
@@ -584,17 +637,38 @@
             ))
             (if (local.get $hard)
               (then
-                (local.set $element
-                  (i32.add (i32.mul (i32.mul (local.get $o) (local.get $k)) (local.get $inner)) (local.get $i)))
-                (local.set $c (i32.const 0))
-                (block $d4
-                  (loop $n4
-                    (br_if $d4 (i32.ge_u (local.get $c) (local.get $k)))
-                    (f32.store (i32.add (local.get $hard) (i32.shl (local.get $element) (i32.const 2)))
-                      (select (f32.const 1) (f32.const 0) (i32.eq (local.get $c) (local.get $bestIndex))))
-                    (local.set $element (i32.add (local.get $element) (local.get $inner)))
-                    (local.set $c (i32.add (local.get $c) (i32.const 1)))
-                    (br $n4)))))
+                (if (i32.eq (local.get $inner) (i32.const 1))
+                  (then
+                    ;; a contiguous one-hot: zeros four at a time (then one by one), then the 1
+                    (local.set $element
+                      (i32.add (local.get $hard) (i32.shl (i32.mul (local.get $o) (local.get $k)) (i32.const 2))))
+                    (local.set $c (i32.const 0))
+                    (block $zerosDone
+                      (loop $zeros
+                        (br_if $zerosDone (i32.gt_u (i32.add (local.get $c) (i32.const 4)) (local.get $k)))
+                        (v128.store align=4 (i32.add (local.get $element) (i32.shl (local.get $c) (i32.const 2)))
+                          (v128.const i32x4 0 0 0 0))
+                        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+                        (br $zeros)))
+                    (block $zeroDone
+                      (loop $zero
+                        (br_if $zeroDone (i32.ge_u (local.get $c) (local.get $k)))
+                        (f32.store (i32.add (local.get $element) (i32.shl (local.get $c) (i32.const 2))) (f32.const 0))
+                        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                        (br $zero)))
+                    (f32.store (i32.add (local.get $element) (i32.shl (local.get $bestIndex) (i32.const 2))) (f32.const 1)))
+                  (else
+                    (local.set $element
+                      (i32.add (i32.mul (i32.mul (local.get $o) (local.get $k)) (local.get $inner)) (local.get $i)))
+                    (local.set $c (i32.const 0))
+                    (block $d4
+                      (loop $n4
+                        (br_if $d4 (i32.ge_u (local.get $c) (local.get $k)))
+                        (f32.store (i32.add (local.get $hard) (i32.shl (local.get $element) (i32.const 2)))
+                          (select (f32.const 1) (f32.const 0) (i32.eq (local.get $c) (local.get $bestIndex))))
+                        (local.set $element (i32.add (local.get $element) (local.get $inner)))
+                        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                        (br $n4)))))))
             (if (local.get $indexOut)
               (then
                 (i32.store

@@ -115,6 +115,8 @@ export function fusedGumbelSoftmax(
   hard: boolean,
 ): Tensor {
   const calls = fusedCalls(logits, axis, temperature, noise);
+  // soft with a scalar τ: the kernel call alone, its gradient registered with TF.js (register.ts)
+  if (!hard && typeof temperature === 'number') return calls.forward(logits, { index: false, hard })[0];
   return differentiable(calls, logits, temperature, { index: false, hard }, (outputs) =>
     hard ? outputs[1] : outputs[0],
   );
