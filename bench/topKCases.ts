@@ -1,16 +1,18 @@
 /**
  * Relaxed top-k forward + backward (the bench's case: Σ w ⊙ relaxedTopK(logits, k, τ = 0.5), fresh
- * noise each call) with the fused relaxed k-hot kernels on and off (the composed TF.js ops), timed
- * in rotated rounds in one process: `node --import tsx bench/topKCases.ts [--repeats N]
- * [--backend wasm|cpu] [--rows R] [--items N] [--k K]`. Milliseconds per call: median, fastest, and
- * process CPU time (median). Also the wasm heap and RSS after the fused calls and again after the
- * composed ones (the heap only grows, so the fused runs go first), and one call of each profiled
- * kernel by kernel (tf.profile: the five kernels with the most time).
+ * noise each call) with the fused relaxed k-hot kernels on, off (the composed TF.js ops, the other
+ * fused kernels on: the bench before this kernel), and with every fused kernel off, timed in rotated
+ * rounds in one process: `node --import tsx bench/topKCases.ts [--repeats N] [--backend wasm|cpu]
+ * [--rows R] [--items N] [--k K]`. Milliseconds per call: median, fastest, and process CPU time
+ * (median). Also the wasm heap and RSS after the fused calls and again after the composed ones (the
+ * heap only grows, so the fused runs go first), and one call with the relaxed k-hot fused and one
+ * composed, profiled kernel by kernel (tf.profile: the five kernels with the most time).
  */
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/backend.js';
 import type { WasmBackendLike } from '../src/kernels/backendMemory.js';
 import { useFusedKernels } from '../src/kernels/register.js';
+import { useFusedRelaxedKHot } from '../src/kernels/topKKernels.js';
 import { relaxedTopK } from '../src/structured/relaxedTopK.js';
 import { tf } from '../src/tf.js';
 import { type Timing, timedRotated } from './timing.js';
@@ -34,12 +36,20 @@ const gradient = tf.grad((l: tf.Tensor) =>
   tf.sum(tf.mul(relaxedTopK(l, k, { temperature: 0.5, validateArgs: false }), weights)),
 );
 
-function call(fused: boolean): () => void {
+/**
+ * One fwd+bwd: 'fused' this kernel on, 'composed' this kernel off and the other fused kernels on
+ * (the bench before it), 'all composed' every fused kernel off.
+ */
+type Variant = 'fused' | 'composed' | 'all composed';
+
+function call(variant: Variant): () => void {
   return () => {
-    useFusedKernels(fused);
+    useFusedRelaxedKHot(variant === 'fused');
+    useFusedKernels(variant !== 'all composed');
     const g = gradient(logits);
     g.dataSync();
     g.dispose();
+    useFusedRelaxedKHot(true);
     useFusedKernels(true);
   };
 }
@@ -53,13 +63,13 @@ function memory(): string {
 
 /** The five kernels with the most time in one call, as "name ms×calls". */
 async function profile(fused: boolean): Promise<string> {
-  useFusedKernels(fused);
+  useFusedRelaxedKHot(fused);
   const info = await tf.profile(() => {
     const g = gradient(logits);
     g.dataSync();
     return g;
   });
-  useFusedKernels(true);
+  useFusedRelaxedKHot(true);
   tf.dispose(info.result as tf.Tensor);
   const byName = new Map<string, { ms: number; calls: number }>();
   for (const kernel of info.kernels) {
@@ -82,15 +92,20 @@ console.log(
   `backend ${tf.getBackend()}, relaxedTopK ${rows}×${items}, k = ${k}, fwd+bwd; ${repeats} rotated rounds (machine shared: compare ratios only)`,
 );
 console.log(`before: ${memory()}`);
-for (let i = 0; i < 3; i++) call(true)();
+for (let i = 0; i < 3; i++) call('fused')();
 console.log(`after 3 fused calls: ${memory()}`);
 console.log(`fused profile: ${await profile(true)}`);
 console.log(`composed profile: ${await profile(false)}`);
 console.log(`after one composed call: ${memory()}`);
-const [fused, composed] = timedRotated([call(true), call(false)], repeats);
+const variants: Variant[] = ['fused', 'composed', 'all composed'];
+const timings = timedRotated(variants.map(call), repeats);
 console.log(`after the rounds: ${memory()}`);
-console.log(`  fused:    ${format(fused)}\n  composed: ${format(composed)}`);
-console.log(
-  `  composed / fused: median ${(composed.median / fused.median).toFixed(2)}×, fastest ${(composed.min / fused.min).toFixed(2)}×`,
-);
+variants.forEach((variant, i) => {
+  const t = timings[i];
+  const ratio =
+    i === 0
+      ? ''
+      : ` (${(t.median / timings[0].median).toFixed(2)}× fused's median, ${(t.min / timings[0].min).toFixed(2)}× its fastest)`;
+  console.log(`  ${variant}: ${format(t)}${ratio}`);
+});
 tf.dispose([logits, weights]);

@@ -2457,10 +2457,13 @@
     (local.set $at (i32.const 0))
     (loop $exps
       (local.set $s (f32x4.mul (v128.load (i32.add (local.get $w) (local.get $at))) (local.get $inv)))
+      (local.set $isMax (f32x4.eq (local.get $s) (local.get $mv)))
       (local.set $fv
         (v128.bitselect (v128.const f32x4 0 0 0 0) (call $exp4 (f32x4.sub (local.get $s) (local.get $shift)))
-          (f32x4.eq (local.get $s) (local.get $mv))))
-      (v128.store (i32.add (local.get $f) (local.get $at)) (local.get $fv))
+          (local.get $isMax)))
+      ;; f with −1 marking J (f ≥ 0 elsewhere): later passes and the backward read J from it
+      (v128.store (i32.add (local.get $f) (local.get $at))
+        (v128.bitselect (v128.const f32x4 -1 -1 -1 -1) (local.get $fv) (local.get $isMax)))
       (local.set $acc (f32x4.add (local.get $acc) (local.get $fv)))
       (br_if $exps (i32.lt_u (local.tee $at (i32.add (local.get $at) (i32.const 16))) (local.get $end))))
     (local.set $sum (call $tkSum (local.get $acc)))
@@ -2493,7 +2496,7 @@
     (f32.store offset=20 (local.get $stats) (select (f32.const 0) (f32.const 1) (local.get $degenerate)))
     (local.set $at (i32.const 0))
     (loop $probabilities
-      (local.set $isMax (f32x4.eq (f32x4.mul (v128.load (i32.add (local.get $w) (local.get $at))) (local.get $inv)) (local.get $mv)))
+      (local.set $isMax (f32x4.lt (v128.load (i32.add (local.get $f) (local.get $at))) (v128.const f32x4 0 0 0 0)))
       (local.set $p
         (v128.bitselect (local.get $pJ) (f32x4.mul (v128.load (i32.add (local.get $f) (local.get $at))) (local.get $cv)) (local.get $isMax)))
       (v128.store (i32.add (local.get $total) (local.get $at)) (f32x4.add (v128.load (i32.add (local.get $total) (local.get $at))) (local.get $p)))
@@ -2542,19 +2545,17 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $row))))
 
-  ;; Back through one step: G += (1/τ)·∂(dy·p + G·log-keep)/∂s, reading the step's weights $w and $stats.
+  ;; Back through one step: G += (1/τ)·∂(dy·p + G·log-keep)/∂s, reading the step's f row (−1 on J) and $stats.
   ;; With a = dy, b = G (the gradient of the next weights), c = −b/(1 − p) off J and B = Σ_J b:
   ;; ∂/∂s_i = p_i(a_i − Σ a·p) + p_i(c_i − Σ c·p) + B·(q_i − p_i), q = f/S off J and 0 on J.
-  (func $tkBackStep (param $w i32) (param $f i32) (param $keepGrad i32) (param $g i32) (param $dy i32)
+  (func $tkBackStep (param $f i32) (param $keepGrad i32) (param $g i32) (param $dy i32)
                     (param $n4 i32) (param $invTau f32) (param $update i32) (param $stats i32)
-    (local $at i32) (local $end i32) (local $inv v128) (local $s v128) (local $isMax v128) (local $fv v128)
-    (local $p v128) (local $c v128) (local $b v128) (local $mv v128) (local $shift v128) (local $cv v128)
+    (local $at i32) (local $end i32) (local $inv v128) (local $isMax v128) (local $fv v128)
+    (local $p v128) (local $c v128) (local $b v128) (local $cv v128)
     (local $pJ v128) (local $invS v128) (local $sumA v128) (local $sumC v128) (local $sumB v128)
-    (local $a v128) (local $bigA v128) (local $bigC v128) (local $bigB v128) (local $gs v128)
+    (local $bigA v128) (local $bigC v128) (local $bigB v128) (local $gs v128)
     (local.set $inv (f32x4.splat (local.get $invTau)))
     (local.set $end (i32.shl (local.get $n4) (i32.const 2)))
-    (local.set $mv (v128.load32_splat (local.get $stats)))
-    (local.set $shift (v128.load32_splat offset=4 (local.get $stats)))
     (local.set $cv (v128.load32_splat offset=8 (local.get $stats)))
     (local.set $pJ (v128.load32_splat offset=12 (local.get $stats)))
     (local.set $invS (v128.load32_splat offset=16 (local.get $stats)))
@@ -2563,11 +2564,8 @@
     (local.set $sumB (v128.const f32x4 0 0 0 0))
     (local.set $at (i32.const 0))
     (loop $sums
-      (local.set $s (f32x4.mul (v128.load (i32.add (local.get $w) (local.get $at))) (local.get $inv)))
-      (local.set $isMax (f32x4.eq (local.get $s) (local.get $mv)))
-      (local.set $fv
-        (v128.bitselect (v128.const f32x4 0 0 0 0) (call $exp4 (f32x4.sub (local.get $s) (local.get $shift))) (local.get $isMax)))
-      (v128.store (i32.add (local.get $f) (local.get $at)) (local.get $fv))
+      (local.set $fv (v128.load (i32.add (local.get $f) (local.get $at))))
+      (local.set $isMax (f32x4.lt (local.get $fv) (v128.const f32x4 0 0 0 0)))
       (local.set $p (v128.bitselect (local.get $pJ) (f32x4.mul (local.get $fv) (local.get $cv)) (local.get $isMax)))
       (local.set $sumA (f32x4.add (local.get $sumA) (f32x4.mul (v128.load (i32.add (local.get $dy) (local.get $at))) (local.get $p))))
       (if (local.get $update)
@@ -2587,8 +2585,8 @@
       (f32x4.splat (f32.mul (call $tkSum (local.get $sumB)) (f32.load offset=20 (local.get $stats)))))
     (local.set $at (i32.const 0))
     (loop $gradient
-      (local.set $isMax (f32x4.eq (f32x4.mul (v128.load (i32.add (local.get $w) (local.get $at))) (local.get $inv)) (local.get $mv)))
       (local.set $fv (v128.load (i32.add (local.get $f) (local.get $at))))
+      (local.set $isMax (f32x4.lt (local.get $fv) (v128.const f32x4 0 0 0 0)))
       (local.set $p (v128.bitselect (local.get $pJ) (f32x4.mul (local.get $fv) (local.get $cv)) (local.get $isMax)))
       (local.set $gs (f32x4.mul (local.get $p) (f32x4.sub (v128.load (i32.add (local.get $dy) (local.get $at))) (local.get $bigA))))
       (if (local.get $update)
@@ -2603,18 +2601,18 @@
         (f32x4.add (v128.load (i32.add (local.get $g) (local.get $at))) (f32x4.mul (local.get $gs) (local.get $inv))))
       (br_if $gradient (i32.lt_u (local.tee $at (i32.add (local.get $at) (i32.const 16))) (local.get $end)))))
 
-  ;; ∂L/∂x [rows, n] from dy and x; scratch: (k + 5)·n4 + 8k floats. Per row: the k weight rows
-  ;; recomputed forward, then the steps in reverse.
+  ;; ∂L/∂x [rows, n] from dy and x; scratch: (k + 5)·n4 + 8k floats. Per row: the forward recomputed
+  ;; (one weight row, updated in place) keeping each step's f row, then the steps in reverse.
   (func (export "topKBackward") (param $dy i32) (param $x i32) (param $dx i32) (param $scratch i32)
                 (param $rows i32) (param $n i32) (param $k i32) (param $invTau f32)
     (local $n4 i32) (local $rowBytes i32) (local $r i32) (local $t i32) (local $weights i32) (local $total i32)
-    (local $f i32) (local $keepGrad i32) (local $g i32) (local $dyRow i32) (local $stats i32) (local $w i32)
+    (local $f i32) (local $keepGrad i32) (local $g i32) (local $dyRow i32) (local $stats i32)
     (local.set $n4 (i32.and (i32.add (local.get $n) (i32.const 3)) (i32.const -4)))
     (local.set $rowBytes (i32.shl (local.get $n4) (i32.const 2)))
-    (local.set $weights (local.get $scratch))
-    (local.set $total (i32.add (local.get $weights) (i32.mul (local.get $k) (local.get $rowBytes))))
-    (local.set $f (i32.add (local.get $total) (local.get $rowBytes)))
-    (local.set $keepGrad (i32.add (local.get $f) (local.get $rowBytes)))
+    (local.set $f (local.get $scratch))
+    (local.set $weights (i32.add (local.get $f) (i32.mul (local.get $k) (local.get $rowBytes))))
+    (local.set $total (i32.add (local.get $weights) (local.get $rowBytes)))
+    (local.set $keepGrad (i32.add (local.get $total) (local.get $rowBytes)))
     (local.set $g (i32.add (local.get $keepGrad) (local.get $rowBytes)))
     (local.set $dyRow (i32.add (local.get $g) (local.get $rowBytes)))
     (local.set $stats (i32.add (local.get $dyRow) (local.get $rowBytes)))
@@ -2629,16 +2627,15 @@
         (memory.fill (local.get $g) (i32.const 0) (local.get $rowBytes))
         (local.set $t (i32.const 0))
         (loop $forward
-          (local.set $w (i32.add (local.get $weights) (i32.mul (local.get $t) (local.get $rowBytes))))
-          (call $tkStep (local.get $w) (i32.add (local.get $w) (local.get $rowBytes)) (local.get $total)
-            (local.get $f) (local.get $n4) (local.get $invTau)
+          (call $tkStep (local.get $weights) (local.get $weights) (local.get $total)
+            (i32.add (local.get $f) (i32.mul (local.get $t) (local.get $rowBytes))) (local.get $n4) (local.get $invTau)
             (i32.lt_u (i32.add (local.get $t) (i32.const 1)) (local.get $k))
             (i32.add (local.get $stats) (i32.shl (local.get $t) (i32.const 5))))
           (br_if $forward (i32.lt_u (local.tee $t (i32.add (local.get $t) (i32.const 1))) (local.get $k))))
         (loop $backward
           (local.set $t (i32.sub (local.get $t) (i32.const 1)))
-          (call $tkBackStep (i32.add (local.get $weights) (i32.mul (local.get $t) (local.get $rowBytes)))
-            (local.get $f) (local.get $keepGrad) (local.get $g) (local.get $dyRow) (local.get $n4) (local.get $invTau)
+          (call $tkBackStep (i32.add (local.get $f) (i32.mul (local.get $t) (local.get $rowBytes)))
+            (local.get $keepGrad) (local.get $g) (local.get $dyRow) (local.get $n4) (local.get $invTau)
             (i32.lt_u (i32.add (local.get $t) (i32.const 1)) (local.get $k))
             (i32.add (local.get $stats) (i32.shl (local.get $t) (i32.const 5))))
           (br_if $backward (local.get $t)))

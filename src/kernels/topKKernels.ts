@@ -105,9 +105,19 @@ if (!tf.getGradient(FUSED_RELAXED_K_HOT)) {
   });
 }
 
+let enabled = true;
+
+/**
+ * Turns the fused relaxed k-hot alone off (default on) while the other fused kernels stay on: the
+ * composed ops then run as before this kernel existed. For comparisons (bench/topKCases.ts).
+ */
+export function useFusedRelaxedKHot(on: boolean): void {
+  enabled = on;
+}
+
 /** Whether {@link fusedRelaxedKHot} runs: fused kernels on, float32 perturbed logits of rank ≥ 1. */
 export function fusedRelaxedKHotApplies(perturbed: Tensor): boolean {
-  return fusedKernelsActive() && perturbed.rank >= 1 && perturbed.dtype === 'float32';
+  return enabled && fusedKernelsActive() && perturbed.rank >= 1 && perturbed.dtype === 'float32';
 }
 
 /**
