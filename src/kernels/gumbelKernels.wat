@@ -2432,6 +2432,8 @@
     (local $count v128) (local $mv v128) (local $shift v128) (local $fv v128) (local $p v128)
     (local $m f32) (local $m2 f32) (local $sum f32) (local $degenerate i32) (local $z f64) (local $ratio f64)
     (local $cv v128) (local $pJ v128) (local $logKeep v128)
+    ;; the inlined $exp4 and $log1pUnit4 (V8 does not inline wasm calls)
+    (local $ex v128) (local $en v128) (local $er v128) (local $er2 v128) (local $ep v128) (local $eclamped v128) (local $eshifted v128) (local $le v128) (local $ls v128) (local $lz v128) (local $lp v128)
     (local.set $inv (f32x4.splat (local.get $invTau)))
     (local.set $end (i32.shl (local.get $n4) (i32.const 2)))
     (local.set $acc (v128.const f32x4 -inf -inf -inf -inf))
@@ -2459,7 +2461,31 @@
       (local.set $s (f32x4.mul (v128.load (i32.add (local.get $w) (local.get $at))) (local.get $inv)))
       (local.set $isMax (f32x4.eq (local.get $s) (local.get $mv)))
       (local.set $fv
-        (v128.bitselect (v128.const f32x4 0 0 0 0) (call $exp4 (f32x4.sub (local.get $s) (local.get $shift)))
+        (v128.bitselect (v128.const f32x4 0 0 0 0) (block (result v128) ;; $exp4, inlined
+    (local.set $ex (f32x4.sub (local.get $s) (local.get $shift)))
+    (local.set $eclamped (f32x4.pmax (local.get $ex) (v128.const f32x4 -87 -87 -87 -87)))
+    (local.set $eshifted
+      (f32x4.add (f32x4.mul (local.get $eclamped) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))
+        (v128.const f32x4 12582912 12582912 12582912 12582912)))
+    (local.set $en (f32x4.sub (local.get $eshifted) (v128.const f32x4 12582912 12582912 12582912 12582912)))
+    (local.set $er
+      (f32x4.sub
+        (f32x4.sub (local.get $eclamped) (f32x4.mul (local.get $en) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
+        (f32x4.mul (local.get $en) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+    (local.set $er2 (f32x4.mul (local.get $er) (local.get $er)))
+    (local.set $ep (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))
+    (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
+    (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
+    (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
+    (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
+    (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
+    (local.set $ep
+      (f32x4.add (f32x4.add (f32x4.mul (local.get $ep) (local.get $er2)) (local.get $er)) (v128.const f32x4 1 1 1 1)))
+    (v128.and
+      (f32x4.mul (local.get $ep)
+        (i32x4.shl (i32x4.add (local.get $eshifted) (v128.const i32x4 127 127 127 127)) (i32.const 23)))
+      ;; zero where x < −87 (masked categories), keep NaN
+      (v128.not (f32x4.lt (local.get $ex) (v128.const f32x4 -87 -87 -87 -87)))))
           (local.get $isMax)))
       ;; f with −1 marking J (f ≥ 0 elsewhere): later passes and the backward read J from it
       (v128.store (i32.add (local.get $f) (local.get $at))
@@ -2504,7 +2530,19 @@
         (then
           (v128.store (i32.add (local.get $wOut) (local.get $at))
             (f32x4.add (v128.load (i32.add (local.get $w) (local.get $at)))
-              (v128.bitselect (local.get $logKeep) (call $log1pUnit4 (f32x4.neg (local.get $p))) (local.get $isMax))))))
+              (v128.bitselect (local.get $logKeep) (block (result v128) ;; $log1pUnit4, inlined
+    (local.set $le (f32x4.neg (local.get $p)))
+    (local.set $ls (f32x4.div (local.get $le) (f32x4.add (local.get $le) (v128.const f32x4 2 2 2 2))))
+    (local.set $lz (f32x4.mul (local.get $ls) (local.get $ls)))
+    (local.set $lp (v128.const f32x4 0.06666667 0.06666667 0.06666667 0.06666667))
+    (local.set $lp (f32x4.add (f32x4.mul (local.get $lp) (local.get $lz)) (v128.const f32x4 0.07692308 0.07692308 0.07692308 0.07692308)))
+    (local.set $lp (f32x4.add (f32x4.mul (local.get $lp) (local.get $lz)) (v128.const f32x4 0.09090909 0.09090909 0.09090909 0.09090909)))
+    (local.set $lp (f32x4.add (f32x4.mul (local.get $lp) (local.get $lz)) (v128.const f32x4 0.11111111 0.11111111 0.11111111 0.11111111)))
+    (local.set $lp (f32x4.add (f32x4.mul (local.get $lp) (local.get $lz)) (v128.const f32x4 0.14285715 0.14285715 0.14285715 0.14285715)))
+    (local.set $lp (f32x4.add (f32x4.mul (local.get $lp) (local.get $lz)) (v128.const f32x4 0.2 0.2 0.2 0.2)))
+    (local.set $lp (f32x4.add (f32x4.mul (local.get $lp) (local.get $lz)) (v128.const f32x4 0.33333334 0.33333334 0.33333334 0.33333334)))
+    (local.set $lp (f32x4.add (f32x4.mul (local.get $lp) (local.get $lz)) (v128.const f32x4 1 1 1 1)))
+    (f32x4.mul (f32x4.add (local.get $ls) (local.get $ls)) (local.get $lp))) (local.get $isMax))))))
       (br_if $probabilities (i32.lt_u (local.tee $at (i32.add (local.get $at) (i32.const 16))) (local.get $end)))))
 
   ;; Copies `n` floats from $from to the padded row $to [n4], the rest filled with $pad.
