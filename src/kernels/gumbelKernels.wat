@@ -2480,4 +2480,279 @@
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $nextMatrix))))
 
+  ;; ==== Relaxed top-k, all k steps of a row in one call (helper topk-speed) =====================
+  ;; src/kernels/topKKernels.ts. A row of perturbed logits w is copied into a scratch row padded to
+  ;; a multiple of four with −∞ (masked items: p = 0, log(1 − p) = 0, so they stay −∞), and each of
+  ;; the k steps works on it in place: s = w·(1/τ), m = max s, J = {i: s_i = m} (the largest, ties
+  ;; included), m₂ = max of s off J, f_i = e^(s_i − m₂) off J; with S = Σ f and Z = |J| + e^(m₂−m)·S,
+  ;; p = f·e^(m₂−m)/Z off J and 1/Z on J (one exp per item, q = f/S exact even where p underflows);
+  ;; w ← w + log1p(−p) off J and w ← w + (m₂ − m) + log S − log Z on J. The backward pass recomputes
+  ;; a row's k weight rows into its scratch, then goes back through the steps (one exp per item).
+
+  (func $tkMax (param $v v128) (result f32)
+    (f32.max (f32.max (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
+      (f32.max (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))
+
+  (func $tkSum (param $v v128) (result f32)
+    (f32.add (f32.add (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
+      (f32.add (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))
+
+  ;; One step on a padded row: p added to `total`, with $update the new weights to $wOut (may be $w);
+  ;; f to the scratch row $f; at $stats: m, the shift m₂, e^(m₂−m)/Z, 1/Z, 1/S, and 1 (0 where no item
+  ;; is off J: then log S = −1e30, as the composed ops' EXCLUDED, and that term has no gradient).
+  (func $tkStep (param $w i32) (param $wOut i32) (param $total i32) (param $f i32) (param $n4 i32)
+                (param $invTau f32) (param $update i32) (param $stats i32)
+    (local $at i32) (local $end i32) (local $inv v128) (local $s v128) (local $isMax v128) (local $acc v128)
+    (local $count v128) (local $mv v128) (local $shift v128) (local $fv v128) (local $p v128)
+    (local $m f32) (local $m2 f32) (local $sum f32) (local $degenerate i32) (local $z f64) (local $ratio f64)
+    (local $cv v128) (local $pJ v128) (local $logKeep v128)
+    ;; the inlined $exp4 and $log1pUnit4 (V8 does not inline wasm calls)
+    (local $ex v128) (local $en v128) (local $er v128) (local $er2 v128) (local $ep v128) (local $eclamped v128) (local $eshifted v128) (local $le v128) (local $ls v128) (local $lz v128) (local $lp v128)
+    (local.set $inv (f32x4.splat (local.get $invTau)))
+    (local.set $end (i32.shl (local.get $n4) (i32.const 2)))
+    (local.set $acc (v128.const f32x4 -inf -inf -inf -inf))
+    (local.set $at (i32.const 0))
+    (loop $largest
+      (local.set $acc (f32x4.pmax (local.get $acc) (f32x4.mul (v128.load (i32.add (local.get $w) (local.get $at))) (local.get $inv))))
+      (br_if $largest (i32.lt_u (local.tee $at (i32.add (local.get $at) (i32.const 16))) (local.get $end))))
+    (local.set $m (call $tkMax (local.get $acc)))
+    (local.set $mv (f32x4.splat (local.get $m)))
+    (local.set $acc (v128.const f32x4 -inf -inf -inf -inf))
+    (local.set $count (v128.const i32x4 0 0 0 0))
+    (local.set $at (i32.const 0))
+    (loop $second
+      (local.set $s (f32x4.mul (v128.load (i32.add (local.get $w) (local.get $at))) (local.get $inv)))
+      (local.set $isMax (f32x4.eq (local.get $s) (local.get $mv)))
+      (local.set $acc (f32x4.pmax (local.get $acc) (v128.bitselect (v128.const f32x4 -inf -inf -inf -inf) (local.get $s) (local.get $isMax))))
+      (local.set $count (i32x4.sub (local.get $count) (local.get $isMax)))
+      (br_if $second (i32.lt_u (local.tee $at (i32.add (local.get $at) (i32.const 16))) (local.get $end))))
+    (local.set $m2 (call $tkMax (local.get $acc)))
+    (local.set $degenerate (f32.eq (local.get $m2) (f32.const -inf)))
+    (local.set $shift (f32x4.splat (select (local.get $m) (local.get $m2) (local.get $degenerate))))
+    (local.set $acc (v128.const f32x4 0 0 0 0))
+    (local.set $at (i32.const 0))
+    (loop $exps
+      (local.set $s (f32x4.mul (v128.load (i32.add (local.get $w) (local.get $at))) (local.get $inv)))
+      (local.set $isMax (f32x4.eq (local.get $s) (local.get $mv)))
+      (local.set $fv
+        (v128.bitselect (v128.const f32x4 0 0 0 0) (block (result v128) ;; $exp4, inlined
+    (local.set $ex (f32x4.sub (local.get $s) (local.get $shift)))
+    (local.set $eclamped (f32x4.pmax (local.get $ex) (v128.const f32x4 -87 -87 -87 -87)))
+    (local.set $eshifted
+      (f32x4.add (f32x4.mul (local.get $eclamped) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))
+        (v128.const f32x4 12582912 12582912 12582912 12582912)))
+    (local.set $en (f32x4.sub (local.get $eshifted) (v128.const f32x4 12582912 12582912 12582912 12582912)))
+    (local.set $er
+      (f32x4.sub
+        (f32x4.sub (local.get $eclamped) (f32x4.mul (local.get $en) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
+        (f32x4.mul (local.get $en) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+    (local.set $er2 (f32x4.mul (local.get $er) (local.get $er)))
+    (local.set $ep (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))
+    (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
+    (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
+    (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
+    (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
+    (local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
+    (local.set $ep
+      (f32x4.add (f32x4.add (f32x4.mul (local.get $ep) (local.get $er2)) (local.get $er)) (v128.const f32x4 1 1 1 1)))
+    (v128.and
+      (f32x4.mul (local.get $ep)
+        (i32x4.shl (i32x4.add (local.get $eshifted) (v128.const i32x4 127 127 127 127)) (i32.const 23)))
+      ;; zero where x < −87 (masked categories), keep NaN
+      (v128.not (f32x4.lt (local.get $ex) (v128.const f32x4 -87 -87 -87 -87)))))
+          (local.get $isMax)))
+      ;; f with −1 marking J (f ≥ 0 elsewhere): later passes and the backward read J from it
+      (v128.store (i32.add (local.get $f) (local.get $at))
+        (v128.bitselect (v128.const f32x4 -1 -1 -1 -1) (local.get $fv) (local.get $isMax)))
+      (local.set $acc (f32x4.add (local.get $acc) (local.get $fv)))
+      (br_if $exps (i32.lt_u (local.tee $at (i32.add (local.get $at) (i32.const 16))) (local.get $end))))
+    (local.set $sum (call $tkSum (local.get $acc)))
+    (local.set $ratio
+      (select (f64.const 0) (call $exp (f64.promote_f32 (f32.sub (local.get $m2) (local.get $m)))) (local.get $degenerate)))
+    (local.set $z
+      (f64.add
+        (f64.convert_i32_u
+          (i32.add
+            (i32.add (i32x4.extract_lane 0 (local.get $count)) (i32x4.extract_lane 1 (local.get $count)))
+            (i32.add (i32x4.extract_lane 2 (local.get $count)) (i32x4.extract_lane 3 (local.get $count)))))
+        (f64.mul (f64.promote_f32 (local.get $sum)) (local.get $ratio))))
+    (local.set $cv (f32x4.splat (f32.demote_f64 (f64.div (local.get $ratio) (local.get $z)))))
+    (local.set $pJ (f32x4.splat (f32.demote_f64 (f64.div (f64.const 1) (local.get $z)))))
+    (local.set $logKeep
+      (f32x4.splat
+        (f32.demote_f64
+          (f64.sub
+            (select (f64.const -1e30)
+              (f64.add (f64.promote_f32 (f32.sub (local.get $m2) (local.get $m)))
+                (call $log (f64.promote_f32 (local.get $sum))))
+              (local.get $degenerate))
+            (call $log (local.get $z))))))
+    (f32.store (local.get $stats) (local.get $m))
+    (f32.store offset=4 (local.get $stats) (f32x4.extract_lane 0 (local.get $shift)))
+    (f32.store offset=8 (local.get $stats) (f32x4.extract_lane 0 (local.get $cv)))
+    (f32.store offset=12 (local.get $stats) (f32x4.extract_lane 0 (local.get $pJ)))
+    (f32.store offset=16 (local.get $stats)
+      (select (f32.const 0) (f32.div (f32.const 1) (local.get $sum)) (local.get $degenerate)))
+    (f32.store offset=20 (local.get $stats) (select (f32.const 0) (f32.const 1) (local.get $degenerate)))
+    (local.set $at (i32.const 0))
+    (loop $probabilities
+      (local.set $isMax (f32x4.lt (v128.load (i32.add (local.get $f) (local.get $at))) (v128.const f32x4 0 0 0 0)))
+      (local.set $p
+        (v128.bitselect (local.get $pJ) (f32x4.mul (v128.load (i32.add (local.get $f) (local.get $at))) (local.get $cv)) (local.get $isMax)))
+      (v128.store (i32.add (local.get $total) (local.get $at)) (f32x4.add (v128.load (i32.add (local.get $total) (local.get $at))) (local.get $p)))
+      (if (local.get $update)
+        (then
+          (v128.store (i32.add (local.get $wOut) (local.get $at))
+            (f32x4.add (v128.load (i32.add (local.get $w) (local.get $at)))
+              (v128.bitselect (local.get $logKeep) (block (result v128) ;; $log1pUnit4, inlined
+    (local.set $le (f32x4.neg (local.get $p)))
+    (local.set $ls (f32x4.div (local.get $le) (f32x4.add (local.get $le) (v128.const f32x4 2 2 2 2))))
+    (local.set $lz (f32x4.mul (local.get $ls) (local.get $ls)))
+    (local.set $lp (v128.const f32x4 0.06666667 0.06666667 0.06666667 0.06666667))
+    (local.set $lp (f32x4.add (f32x4.mul (local.get $lp) (local.get $lz)) (v128.const f32x4 0.07692308 0.07692308 0.07692308 0.07692308)))
+    (local.set $lp (f32x4.add (f32x4.mul (local.get $lp) (local.get $lz)) (v128.const f32x4 0.09090909 0.09090909 0.09090909 0.09090909)))
+    (local.set $lp (f32x4.add (f32x4.mul (local.get $lp) (local.get $lz)) (v128.const f32x4 0.11111111 0.11111111 0.11111111 0.11111111)))
+    (local.set $lp (f32x4.add (f32x4.mul (local.get $lp) (local.get $lz)) (v128.const f32x4 0.14285715 0.14285715 0.14285715 0.14285715)))
+    (local.set $lp (f32x4.add (f32x4.mul (local.get $lp) (local.get $lz)) (v128.const f32x4 0.2 0.2 0.2 0.2)))
+    (local.set $lp (f32x4.add (f32x4.mul (local.get $lp) (local.get $lz)) (v128.const f32x4 0.33333334 0.33333334 0.33333334 0.33333334)))
+    (local.set $lp (f32x4.add (f32x4.mul (local.get $lp) (local.get $lz)) (v128.const f32x4 1 1 1 1)))
+    (f32x4.mul (f32x4.add (local.get $ls) (local.get $ls)) (local.get $lp))) (local.get $isMax))))))
+      (br_if $probabilities (i32.lt_u (local.tee $at (i32.add (local.get $at) (i32.const 16))) (local.get $end)))))
+
+  ;; Copies `n` floats from $from to the padded row $to [n4], the rest filled with $pad.
+  (func $tkLoadRow (param $from i32) (param $to i32) (param $n i32) (param $n4 i32) (param $pad f32)
+    (local $i i32)
+    (memory.copy (local.get $to) (local.get $from) (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $i (local.get $n))
+    (block $done
+      (loop $fill
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n4)))
+        (f32.store (i32.add (local.get $to) (i32.shl (local.get $i) (i32.const 2))) (local.get $pad))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $fill))))
+
+  ;; The relaxed k-hot of x [rows, n] to out; scratch: 3·n4 + 8 floats (n4 = n rounded up to 4).
+  (func (export "topKForward") (param $x i32) (param $out i32) (param $scratch i32) (param $rows i32)
+                (param $n i32) (param $k i32) (param $invTau f32)
+    (local $n4 i32) (local $r i32) (local $t i32) (local $w i32) (local $total i32) (local $f i32) (local $stats i32)
+    (local.set $n4 (i32.and (i32.add (local.get $n) (i32.const 3)) (i32.const -4)))
+    (local.set $w (local.get $scratch))
+    (local.set $total (i32.add (local.get $w) (i32.shl (local.get $n4) (i32.const 2))))
+    (local.set $f (i32.add (local.get $total) (i32.shl (local.get $n4) (i32.const 2))))
+    (local.set $stats (i32.add (local.get $f) (i32.shl (local.get $n4) (i32.const 2))))
+    (local.set $r (i32.const 0))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (call $tkLoadRow (i32.add (local.get $x) (i32.shl (i32.mul (local.get $r) (local.get $n)) (i32.const 2)))
+          (local.get $w) (local.get $n) (local.get $n4) (f32.const -inf))
+        (memory.fill (local.get $total) (i32.const 0) (i32.shl (local.get $n4) (i32.const 2)))
+        (local.set $t (i32.const 0))
+        (loop $step
+          (call $tkStep (local.get $w) (local.get $w) (local.get $total) (local.get $f) (local.get $n4)
+            (local.get $invTau) (i32.lt_u (i32.add (local.get $t) (i32.const 1)) (local.get $k)) (local.get $stats))
+          (br_if $step (i32.lt_u (local.tee $t (i32.add (local.get $t) (i32.const 1))) (local.get $k))))
+        (memory.copy (i32.add (local.get $out) (i32.shl (i32.mul (local.get $r) (local.get $n)) (i32.const 2)))
+          (local.get $total) (i32.shl (local.get $n) (i32.const 2)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $row))))
+
+  ;; Back through one step: G += (1/τ)·∂(dy·p + G·log-keep)/∂s, reading the step's f row (−1 on J) and $stats.
+  ;; With a = dy, b = G (the gradient of the next weights), c = −b/(1 − p) off J and B = Σ_J b:
+  ;; ∂/∂s_i = p_i(a_i − Σ a·p) + p_i(c_i − Σ c·p) + B·(q_i − p_i), q = f/S off J and 0 on J.
+  (func $tkBackStep (param $f i32) (param $keepGrad i32) (param $g i32) (param $dy i32)
+                    (param $n4 i32) (param $invTau f32) (param $update i32) (param $stats i32)
+    (local $at i32) (local $end i32) (local $inv v128) (local $isMax v128) (local $fv v128)
+    (local $p v128) (local $c v128) (local $b v128) (local $cv v128)
+    (local $pJ v128) (local $invS v128) (local $sumA v128) (local $sumC v128) (local $sumB v128)
+    (local $bigA v128) (local $bigC v128) (local $bigB v128) (local $gs v128)
+    (local.set $inv (f32x4.splat (local.get $invTau)))
+    (local.set $end (i32.shl (local.get $n4) (i32.const 2)))
+    (local.set $cv (v128.load32_splat offset=8 (local.get $stats)))
+    (local.set $pJ (v128.load32_splat offset=12 (local.get $stats)))
+    (local.set $invS (v128.load32_splat offset=16 (local.get $stats)))
+    (local.set $sumA (v128.const f32x4 0 0 0 0))
+    (local.set $sumC (v128.const f32x4 0 0 0 0))
+    (local.set $sumB (v128.const f32x4 0 0 0 0))
+    (local.set $at (i32.const 0))
+    (loop $sums
+      (local.set $fv (v128.load (i32.add (local.get $f) (local.get $at))))
+      (local.set $isMax (f32x4.lt (local.get $fv) (v128.const f32x4 0 0 0 0)))
+      (local.set $p (v128.bitselect (local.get $pJ) (f32x4.mul (local.get $fv) (local.get $cv)) (local.get $isMax)))
+      (local.set $sumA (f32x4.add (local.get $sumA) (f32x4.mul (v128.load (i32.add (local.get $dy) (local.get $at))) (local.get $p))))
+      (if (local.get $update)
+        (then
+          (local.set $b (v128.load (i32.add (local.get $g) (local.get $at))))
+          (local.set $c
+            (v128.bitselect (v128.const f32x4 0 0 0 0)
+              (f32x4.div (f32x4.neg (local.get $b)) (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $p)))
+              (local.get $isMax)))
+          (v128.store (i32.add (local.get $keepGrad) (local.get $at)) (local.get $c))
+          (local.set $sumC (f32x4.add (local.get $sumC) (f32x4.mul (local.get $c) (local.get $p))))
+          (local.set $sumB (f32x4.add (local.get $sumB) (v128.and (local.get $b) (local.get $isMax))))))
+      (br_if $sums (i32.lt_u (local.tee $at (i32.add (local.get $at) (i32.const 16))) (local.get $end))))
+    (local.set $bigA (f32x4.splat (call $tkSum (local.get $sumA))))
+    (local.set $bigC (f32x4.splat (call $tkSum (local.get $sumC))))
+    (local.set $bigB
+      (f32x4.splat (f32.mul (call $tkSum (local.get $sumB)) (f32.load offset=20 (local.get $stats)))))
+    (local.set $at (i32.const 0))
+    (loop $gradient
+      (local.set $fv (v128.load (i32.add (local.get $f) (local.get $at))))
+      (local.set $isMax (f32x4.lt (local.get $fv) (v128.const f32x4 0 0 0 0)))
+      (local.set $p (v128.bitselect (local.get $pJ) (f32x4.mul (local.get $fv) (local.get $cv)) (local.get $isMax)))
+      (local.set $gs (f32x4.mul (local.get $p) (f32x4.sub (v128.load (i32.add (local.get $dy) (local.get $at))) (local.get $bigA))))
+      (if (local.get $update)
+        (then
+          (local.set $gs
+            (f32x4.add
+              (f32x4.add (local.get $gs) (f32x4.mul (local.get $p) (f32x4.sub (v128.load (i32.add (local.get $keepGrad) (local.get $at))) (local.get $bigC))))
+              (f32x4.mul (local.get $bigB)
+                (f32x4.sub (v128.and (f32x4.mul (local.get $fv) (local.get $invS)) (v128.not (local.get $isMax)))
+                  (local.get $p)))))))
+      (v128.store (i32.add (local.get $g) (local.get $at))
+        (f32x4.add (v128.load (i32.add (local.get $g) (local.get $at))) (f32x4.mul (local.get $gs) (local.get $inv))))
+      (br_if $gradient (i32.lt_u (local.tee $at (i32.add (local.get $at) (i32.const 16))) (local.get $end)))))
+
+  ;; ∂L/∂x [rows, n] from dy and x; scratch: (k + 5)·n4 + 8k floats. Per row: the forward recomputed
+  ;; (one weight row, updated in place) keeping each step's f row, then the steps in reverse.
+  (func (export "topKBackward") (param $dy i32) (param $x i32) (param $dx i32) (param $scratch i32)
+                (param $rows i32) (param $n i32) (param $k i32) (param $invTau f32)
+    (local $n4 i32) (local $rowBytes i32) (local $r i32) (local $t i32) (local $weights i32) (local $total i32)
+    (local $f i32) (local $keepGrad i32) (local $g i32) (local $dyRow i32) (local $stats i32)
+    (local.set $n4 (i32.and (i32.add (local.get $n) (i32.const 3)) (i32.const -4)))
+    (local.set $rowBytes (i32.shl (local.get $n4) (i32.const 2)))
+    (local.set $f (local.get $scratch))
+    (local.set $weights (i32.add (local.get $f) (i32.mul (local.get $k) (local.get $rowBytes))))
+    (local.set $total (i32.add (local.get $weights) (local.get $rowBytes)))
+    (local.set $keepGrad (i32.add (local.get $total) (local.get $rowBytes)))
+    (local.set $g (i32.add (local.get $keepGrad) (local.get $rowBytes)))
+    (local.set $dyRow (i32.add (local.get $g) (local.get $rowBytes)))
+    (local.set $stats (i32.add (local.get $dyRow) (local.get $rowBytes)))
+    (local.set $r (i32.const 0))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (call $tkLoadRow (i32.add (local.get $x) (i32.shl (i32.mul (local.get $r) (local.get $n)) (i32.const 2)))
+          (local.get $weights) (local.get $n) (local.get $n4) (f32.const -inf))
+        (call $tkLoadRow (i32.add (local.get $dy) (i32.shl (i32.mul (local.get $r) (local.get $n)) (i32.const 2)))
+          (local.get $dyRow) (local.get $n) (local.get $n4) (f32.const 0))
+        (memory.fill (local.get $g) (i32.const 0) (local.get $rowBytes))
+        (local.set $t (i32.const 0))
+        (loop $forward
+          (call $tkStep (local.get $weights) (local.get $weights) (local.get $total)
+            (i32.add (local.get $f) (i32.mul (local.get $t) (local.get $rowBytes))) (local.get $n4) (local.get $invTau)
+            (i32.lt_u (i32.add (local.get $t) (i32.const 1)) (local.get $k))
+            (i32.add (local.get $stats) (i32.shl (local.get $t) (i32.const 5))))
+          (br_if $forward (i32.lt_u (local.tee $t (i32.add (local.get $t) (i32.const 1))) (local.get $k))))
+        (loop $backward
+          (local.set $t (i32.sub (local.get $t) (i32.const 1)))
+          (call $tkBackStep (i32.add (local.get $f) (i32.mul (local.get $t) (local.get $rowBytes)))
+            (local.get $keepGrad) (local.get $g) (local.get $dyRow) (local.get $n4) (local.get $invTau)
+            (i32.lt_u (i32.add (local.get $t) (i32.const 1)) (local.get $k))
+            (i32.add (local.get $stats) (i32.shl (local.get $t) (i32.const 5))))
+          (br_if $backward (local.get $t)))
+        (memory.copy (i32.add (local.get $dx) (i32.shl (i32.mul (local.get $r) (local.get $n)) (i32.const 2)))
+          (local.get $g) (i32.shl (local.get $n) (i32.const 2)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $row))))
 )

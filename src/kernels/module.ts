@@ -146,6 +146,25 @@ export interface KernelExports {
     n: number,
     iterations: number,
   ): void;
+  topKForward(
+    x: number,
+    out: number,
+    scratch: number,
+    rows: number,
+    n: number,
+    k: number,
+    inverseTemperature: number,
+  ): void;
+  topKBackward(
+    dy: number,
+    x: number,
+    dx: number,
+    scratch: number,
+    rows: number,
+    n: number,
+    k: number,
+    inverseTemperature: number,
+  ): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;

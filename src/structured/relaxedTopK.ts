@@ -1,3 +1,4 @@
+import { fusedRelaxedKHot, fusedRelaxedKHotApplies } from '../kernels/topKKernels.js';
 import { moveAxisLast, moveLastAxisTo } from '../ops/axis.js';
 import { type AxisOptions, prepareLogits } from '../ops/prepare.js';
 import { straightThrough } from '../ops/straightThrough.js';
@@ -71,9 +72,11 @@ function relaxedStep(
 
 /**
  * The relaxed k-hot of perturbed logits along the last axis (Xie & Ermon 2019): k softmaxes of
- * α/τ, after each α_i ← α_i + log(1 − p_i), summed.
+ * α/τ, after each α_i ← α_i + log(1 − p_i), summed. On cpu/wasm one fused kernel each way
+ * (src/kernels/topKKernels.ts), elsewhere these composed ops.
  */
 export function relaxedKHot(perturbed: Tensor, k: number, temperature: number): Tensor {
+  if (fusedRelaxedKHotApplies(perturbed)) return fusedRelaxedKHot(perturbed, k, temperature);
   return tf.tidy(() => {
     let weights = perturbed;
     let total: Tensor | undefined;
