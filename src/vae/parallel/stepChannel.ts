@@ -76,7 +76,8 @@ export function issueCommand(control: Int32Array): number {
 export async function commandFinished(control: Int32Array, sequence: number): Promise<void> {
   for (;;) {
     const done = Atomics.load(control, DONE);
-    if (done === sequence || hasFailed(control)) return;
+    // Sequence numbers only grow (modulo 2³²): done at or past `sequence` means finished.
+    if (((done - sequence) | 0) >= 0 || hasFailed(control)) return;
     const waiting = (Atomics as unknown as AtomicsWithWaitAsync).waitAsync(control, DONE, done);
     if (waiting.async) await waiting.value;
   }

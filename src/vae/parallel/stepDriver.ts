@@ -45,6 +45,12 @@ export class StepDriver {
 
   /** Makes the workers leave their step loop, if they are in it, and answer messages again. */
   async leave(): Promise<void> {
+    if (this.busy) throw new Error('the training pool runs one call at a time; await the previous one');
+    await this.leaveLoop();
+  }
+
+  /** Ends the running loop, if any: a Leave command, then the loop request's replies. */
+  private async leaveLoop(): Promise<void> {
     const loop = this.loop;
     if (loop === undefined) return;
     this.block.write({ kind: CommandKind.Leave, step: 0, temperature: 0, batchRows: 0 });
@@ -56,12 +62,12 @@ export class StepDriver {
   /** The running loop if its images hold `rows`, else a new one with a larger buffer. */
   private async loopFor(rows: number): Promise<RunningLoop> {
     if (this.loop !== undefined && this.loop.capacity >= rows) return this.loop;
-    await this.leave();
+    await this.leaveLoop();
     this.group.throwIfUnusable();
     const buffer = new SharedArrayBuffer(rows * this.inputSize * 4);
     const after = Atomics.load(this.control, COMMAND);
     const ended = this.group.request(() => [{ kind: 'stepLoop', images: buffer, after }]);
-    // Observed by run() or leave(); a failure between steps must not be an unhandled rejection.
+    // Observed by run() or leaveLoop(); a failure between steps must not be an unhandled rejection.
     ended.catch(() => {});
     this.loop = { images: new Float32Array(buffer), capacity: rows, ended };
     return this.loop;

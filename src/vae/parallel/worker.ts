@@ -3,10 +3,11 @@
  * {@link ReplicaTrainer} from `workerData` and answers the pool's requests one by one; steps come
  * through the step channel (stepChannel.ts) while it runs the step loop.
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { type BackendName, initBackend } from '../../backend.js';
 import { useFusedKernels } from '../../kernels/register.js';
-import { PeerFailure, signalFailure } from './barrier.js';
+import { PeerFailure, signalFailure, useSpinning } from './barrier.js';
 import { noisePerRow, splitRows } from './partition.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
 import { ReplicaTrainer } from './replicaTrainer.js';
@@ -28,6 +29,9 @@ function runStepLoop(trainer: ReplicaTrainer, images: Float32Array, after: numbe
   let seen = after;
   for (;;) {
     seen = nextCommand(control, seen);
+    // Spin at this step's waits only while the machine has about a core for each busy thread (the
+    // load average counts the workers themselves: about `workers` on an otherwise idle machine).
+    useSpinning(loadavg()[0] < availableParallelism() + 0.5);
     const { kind, step, temperature, batchRows } = stepBlock.read();
     if (kind === CommandKind.Leave) {
       finishCommand(control, seen, setup.workers);
