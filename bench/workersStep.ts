@@ -6,7 +6,8 @@
  *   node --import tsx bench/workersStep.ts [--repeats 30] [--workers 2]
  *
  * With `--compare <path to another checkout's src/vae/parallel/index.ts>` it times that checkout's
- * `createParallelStepper` too (e.g. an older split of the work across workers).
+ * `createParallelStepper` too (e.g. an older split of the work across workers). With `--tiny` the
+ * model is 784–4–(2×2) on batches of 4, so a step on workers is mostly their hand-over and waits.
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -16,6 +17,9 @@ import { createParallelStepper, type ParallelStepper } from '../src/vae/parallel
 import { randomImages, vaeTrainingStep } from './cases.js';
 import { timedRotatedAsync } from './timing.js';
 
+/** A model whose step is almost all overhead: 784–4–(2×2), mirrored. */
+const TINY_SHAPE = { latentVariables: 2, categories: 2, inputSize: 784, hiddenUnits: [4] };
+
 type Variant = { name: string; run: (step: number) => unknown | Promise<unknown> };
 
 async function main(): Promise<void> {
@@ -24,28 +28,31 @@ async function main(): Promise<void> {
       repeats: { type: 'string', default: '30' },
       workers: { type: 'string', default: '2' },
       compare: { type: 'string' },
+      tiny: { type: 'boolean', default: false },
     },
   });
   const repeats = Number(values.repeats);
   const workers = Number(values.workers);
   const relaxedSimd = enableRelaxedSimd();
   const backend = await initBackend();
-  const images = randomImages(100);
+  const shape = values.tiny ? TINY_SHAPE : undefined;
+  const batch = values.tiny ? 4 : 100;
+  const images = randomImages(batch);
   const pixels = images.dataSync() as Float32Array;
   images.dispose();
-  const oneThread = vaeTrainingStep();
-  const steppers: ParallelStepper[] = [await createParallelStepper({ workers, seed: 1 })];
+  const oneThread = vaeTrainingStep(shape, batch);
+  const steppers: ParallelStepper[] = [await createParallelStepper({ workers, seed: 1, shape })];
   const variants: Variant[] = [
     { name: 'one thread', run: () => oneThread.step() },
-    { name: `${workers} workers`, run: (step) => steppers[0].step(pixels, 100, step, 1) },
+    { name: `${workers} workers`, run: (step) => steppers[0].step(pixels, batch, step, 1) },
   ];
   if (values.compare) {
     const other = (await import(values.compare)) as { createParallelStepper: typeof createParallelStepper };
-    const stepper = await other.createParallelStepper({ workers, seed: 1 });
+    const stepper = await other.createParallelStepper({ workers, seed: 1, shape });
     steppers.push(stepper);
     variants.push({
       name: `${workers} workers (${values.compare})`,
-      run: (step) => stepper.step(pixels, 100, step, 1),
+      run: (step) => stepper.step(pixels, batch, step, 1),
     });
   }
   const loadBefore = loadavg()[0];

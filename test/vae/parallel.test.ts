@@ -326,6 +326,33 @@ describe('VaeTrainer with workers', () => {
   });
 });
 
+describe('workers: overlapping calls and a worker that dies', () => {
+  it('refuses a second call while a step runs, then steps on', async () => {
+    const pool = await startPool({ workers: 2, seed: 3, shape: SHAPE });
+    const images = new Float32Array(4 * 784).fill(0.5);
+    const first = pool.step(images, 4, 0, 1);
+    await expect(pool.step(images, 4, 1, 1)).rejects.toThrow(/one call at a time/);
+    await expect(pool.readState()).rejects.toThrow(/one call at a time/);
+    expect(Number.isFinite(await first)).toBe(true);
+    expect((await pool.readState()).adamStep).toBe(1);
+    expect(Number.isFinite(await pool.step(images, 4, 1, 1))).toBe(true);
+  });
+
+  it('fails the next step with its exit, releases the other worker from its wait, and disposes cleanly', async () => {
+    const pool = await startPool({ workers: 2, seed: 3, shape: SHAPE });
+    const images = new Float32Array(4 * 784).fill(0.5);
+    expect(Number.isFinite(await pool.step(images, 4, 0, 1))).toBe(true);
+    // Between steps both workers wait in their step loop for the next command; end one of them.
+    const threads = (pool as unknown as { group: { threads: { terminate(): Promise<number> }[] } }).group
+      .threads;
+    await threads[1].terminate();
+    await expect(pool.step(images, 4, 1, 1)).rejects.toThrow(/worker 1 exited/);
+    await expect(pool.readState()).rejects.toThrow(/worker 1 exited/);
+    await pool.dispose();
+    expect(pool.liveWorkers).toBe(0);
+  });
+});
+
 describe('workers: bad input', () => {
   function argumentErrorOf(work: () => unknown): ArgumentError {
     try {

@@ -5,8 +5,10 @@ import { checkWorkers, DEFAULT_TRAIN_CONFIG } from '../config.js';
 import { checkVaeShape, DEFAULT_VAE_SHAPE, type VaeShape } from '../model.js';
 import type { KlKind } from '../objective.js';
 import { CONTROL_WORDS } from './barrier.js';
-import { noisePerRow, parameterOwners, parameterSizes, splitRows } from './partition.js';
+import { parameterOwners, parameterSizes } from './partition.js';
 import type { TrainingState, WorkerSetup } from './protocol.js';
+import { StepBlock } from './stepChannel.js';
+import { StepDriver } from './stepDriver.js';
 import { WorkerGroup } from './workerGroup.js';
 
 /** What a {@link ParallelTrainingPool} trains: the model, its seed and the objective. */
@@ -72,6 +74,7 @@ export class ParallelTrainingPool {
   /** The model's shape. */
   readonly shape: VaeShape;
   private readonly group: WorkerGroup;
+  private readonly driver: StepDriver;
 
   private constructor(options: Required<ParallelTrainingOptions>) {
     this.workers = options.workers;
@@ -83,6 +86,8 @@ export class ParallelTrainingPool {
     const sharedParameters = new SharedArrayBuffer((slotLength - 1) * 4);
     const backend = isBackendInitialized() ? activeBackend() : '';
     const fusedKernels = isBackendInitialized() ? fusedKernelsActive() : true;
+    const controlWords = new Int32Array(control);
+    const stepBlock = StepBlock.create(this.workers);
     const setups = Array.from(
       { length: this.workers },
       (_, index): WorkerSetup => ({
@@ -93,9 +98,11 @@ export class ParallelTrainingPool {
         control,
         slots,
         sharedParameters,
+        stepBlock: stepBlock.buffer,
       }),
     );
-    this.group = new WorkerGroup(setups, new Int32Array(control));
+    this.group = new WorkerGroup(setups, controlWords);
+    this.driver = new StepDriver(this.group, controlWords, stepBlock, this.shape.inputSize);
   }
 
   /**
@@ -141,14 +148,7 @@ export class ParallelTrainingPool {
       throw new ArgumentError('step', `must be an integer >= 0, got ${step}`);
     }
     checkPositiveNumber(temperature, 'temperature');
-    const shares = splitRows(batchSize, this.workers, noisePerRow(this.shape));
-    const replies = await this.group.request((index) => {
-      const { start, count } = shares[index];
-      const own = images.slice(start * inputSize, (start + count) * inputSize);
-      const share = { images: own, rows: count, firstRow: start, batchRows: batchSize };
-      return [{ kind: 'step', share, step, temperature }, [own.buffer]];
-    });
-    const losses = replies.map((reply) => (reply.kind === 'stepped' ? reply.loss : Number.NaN));
+    const losses = await this.driver.step(images, batchSize, step, temperature);
     if (losses.some((loss) => !Object.is(loss, losses[0]))) {
       // Every worker adds the same loss parts in the same order; anything else is a bug.
       throw new Error(`the training workers disagree on the loss: ${losses.join(', ')}`);
@@ -158,6 +158,7 @@ export class ParallelTrainingPool {
 
   /** The whole model's parameters and Adam state, gathered from the workers. */
   async readState(): Promise<TrainingState> {
+    await this.driver.leave();
     const replies = await this.group.request(() => [{ kind: 'readState' }]);
     const states = replies.map((reply) => {
       if (reply.kind !== 'state') throw new Error('a training worker sent no state');
@@ -186,6 +187,7 @@ export class ParallelTrainingPool {
         `must hold ${count} parameters and ${2 * count} moments of the model's sizes [${sizes}]`,
       );
     }
+    await this.driver.leave();
     await this.group.request(() => [{ kind: 'writeState', state }]);
   }
 

@@ -18,8 +18,10 @@ export interface WorkerSetup {
   backend: string;
   /** Whether the fused cpu/wasm kernels run, as in the main thread (`useFusedKernels`). */
   fusedKernels: boolean;
-  /** The barrier's control words. */
+  /** The control words: the barrier's and the step channel's. */
   control: SharedArrayBuffer;
+  /** The step channel's numbers and losses (StepBlock in stepChannel.ts). */
+  stepBlock: SharedArrayBuffer;
   /** The gradient exchange's slots: 2 sets × workers × (parameters + 1) floats. */
   slots: SharedArrayBuffer;
   /** Every parameter once (floats in slot order), each written by the worker that updates it. */
@@ -50,11 +52,13 @@ export interface RowShare {
 /** Messages from the pool to a worker. */
 export type ToWorker =
   | {
-      kind: 'step';
-      /** This worker's rows of the batch. */
-      share: RowShare;
-      step: number;
-      temperature: number;
+      /**
+       * Run steps from the step channel until told to leave: the batch's images in `images`
+       * (shared, up to its capacity of rows), commands after sequence number `after`.
+       */
+      kind: 'stepLoop';
+      images: SharedArrayBuffer;
+      after: number;
     }
   | { kind: 'readState' }
   | { kind: 'writeState'; state: TrainingState };
@@ -62,7 +66,8 @@ export type ToWorker =
 /** Messages from a worker to the pool: one reply per request, 'ready' once at the start. */
 export type FromWorker =
   | { kind: 'ready' }
-  | { kind: 'stepped'; loss: number }
+  /** The step loop was left. */
+  | { kind: 'left' }
   /** Every parameter; the moments of the parameters this worker updates, empty arrays for the rest. */
   | { kind: 'state'; state: TrainingState }
   | { kind: 'written' }

@@ -70,8 +70,7 @@ export class WorkerGroup {
    * for all replies. A failure anywhere fails the group and throws the failing worker's own error.
    */
   async request(compose: (index: number) => [ToWorker, ArrayBuffer[]?]): Promise<Reply[]> {
-    if (this.disposed) throw new Error('the training pool was disposed');
-    if (this.failure) throw this.failure;
+    this.throwIfUnusable();
     if (this.busy) throw new Error('the training pool runs one call at a time; await the previous one');
     this.busy = true;
     try {
@@ -97,10 +96,17 @@ export class WorkerGroup {
     }
   }
 
-  /** Terminates the threads (idempotent). */
+  /** Throws if the group was disposed or has failed (then the failure). */
+  throwIfUnusable(): void {
+    if (this.disposed) throw new Error('the training pool was disposed');
+    if (this.failure) throw this.failure;
+  }
+
+  /** Terminates the threads (idempotent), first releasing any that waits on a control word. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    signalFailure(this.control);
     this.rejectPending(new Error('the training pool was disposed'));
     await Promise.all(this.threads.map((thread) => thread.terminate()));
   }
