@@ -169,6 +169,14 @@ function chooseMatMul(choice: MatMulChoice): void {
 }
 
 /**
+ * Warm-up of the VAE step cases before timing: V8 optimizes TF.js's engine code only after some
+ * hundred calls, in each thread (a worker is an isolate of its own), and a training run is thousands
+ * of steps. On the quiet machine two workers' steps, back to back after 20 warm-up steps, took
+ * 12.0–12.7 ms median (three runs of 200), where this bench's row had read 16.6 after 3.
+ */
+const VAE_WARM_UP_MS = 3000;
+
+/**
  * One default VAE training step in this thread for each matMul choice, in rotated rounds (one
  * model and optimizer per choice), so that their ratios compare on a shared machine.
  */
@@ -181,6 +189,7 @@ export function vaeStepByMatMul(choices: MatMulChoice[], repeats: number): Timin
         training.step();
       }),
       repeats,
+      VAE_WARM_UP_MS,
     );
   } finally {
     chooseMatMul('fma');
@@ -196,7 +205,7 @@ export async function parallelVaeStepCase(workers: number, repeats: number): Pro
   images.dispose();
   let step = 0;
   try {
-    return await timedAsync(() => stepper.step(values, 100, step++, 1), repeats);
+    return await timedAsync(() => stepper.step(values, 100, step++, 1), repeats, VAE_WARM_UP_MS);
   } finally {
     await stepper.dispose();
   }

@@ -74,9 +74,14 @@ function withCpu(samples: number[][], cpuSamples: number[][]): Timing[] {
   });
 }
 
-/** {@link timed} for asynchronous work. */
-export async function timedAsync(run: () => Promise<unknown>, repeats: number): Promise<Timing> {
-  for (let i = 0; i < 3; i++) await run();
+/** {@link timed} for asynchronous work; with `warmUpMs`, warm-up calls go on until that long has passed. */
+export async function timedAsync(
+  run: () => Promise<unknown>,
+  repeats: number,
+  warmUpMs = 0,
+): Promise<Timing> {
+  const warmUpStart = performance.now();
+  for (let i = 0; i < 3 || performance.now() - warmUpStart < warmUpMs; i++) await run();
   const samples: number[] = [];
   for (let i = 0; i < repeats; i++) {
     const start = performance.now();
