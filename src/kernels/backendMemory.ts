@@ -18,6 +18,17 @@ export interface CpuBackendLike {
   makeTensorInfo(shape: number[], dtype: DataType, values: Float32Array | Int32Array): TensorInfo;
 }
 
+/** Frees `info`'s data on `backend` (cpu or wasm): an intermediate a kernel made and does not return. */
+export function freeData(backend: object, info: TensorInfo): void {
+  (backend as { disposeData(dataId: object): void }).disposeData(info.dataId);
+}
+
+/** The outputs but the last, a scratch buffer the kernel wrote and no one reads, which is freed. */
+export function withoutScratch(backend: object, outputs: TensorInfo[]): TensorInfo[] {
+  freeData(backend, outputs[outputs.length - 1] as TensorInfo);
+  return outputs.slice(0, -1);
+}
+
 /** An output a kernel call allocates. */
 export interface OutputSpec {
   shape: number[];

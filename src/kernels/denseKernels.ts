@@ -9,7 +9,7 @@
 import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { Tensor } from '../tf.js';
 import { tf } from '../tf.js';
-import { beginKernelCall } from './backendMemory.js';
+import { beginKernelCall, freeData } from './backendMemory.js';
 import { PACKED_MAT_MUL, packedMatMulActive } from './matMul.js';
 import { registerOnFusedBackends } from './register.js';
 
@@ -19,10 +19,6 @@ export const FUSED_DENSE_GRAD = 'GumbelDenseFusedGrad';
 
 /** The layer's attributes: ReLU or linear, and whether ∂L/∂x is computed. */
 type DenseAttrs = NamedAttrMap & { relu: boolean; inputGradient: boolean };
-
-interface DisposingBackend {
-  disposeData(dataId: object): void;
-}
 
 /** op(a)·op(b) by the packed matMul kernel called directly (no engine dispatch), as a new tensor info. */
 function packedProduct(
@@ -60,7 +56,7 @@ function denseForward(backendName: string): KernelConfig['kernelFunc'] {
       call.exports.denseBiasActivation(call.inputs[0], call.inputs[1], out, rows, columns, relu);
     }
     if (inPlace) return linear;
-    (backend as unknown as DisposingBackend).disposeData(linear.dataId);
+    freeData(backend, linear);
     return call.finish()[0];
   };
 }
@@ -98,7 +94,7 @@ function denseBackward(backendName: string): KernelConfig['kernelFunc'] {
     const inputGrad = inputGradient
       ? [packedProduct(backendName, backend, dLinear, kernel, false, true)]
       : [];
-    if (relu) (backend as unknown as DisposingBackend).disposeData(masked.dataId);
+    if (relu) freeData(backend, masked);
     return [...inputGrad, kernelGradient, biasGradient];
   };
 }

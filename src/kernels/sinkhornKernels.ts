@@ -10,7 +10,7 @@ import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-co
 import { stopGradient } from '../ops/stopGradient.js';
 import type { Tensor } from '../tf.js';
 import { tf } from '../tf.js';
-import { beginKernelCall } from './backendMemory.js';
+import { beginKernelCall, withoutScratch } from './backendMemory.js';
 import { fusedKernelsActive, registerOnFusedBackends } from './register.js';
 
 /** TF.js kernel names of the fused log-Sinkhorn and its gradient (cpu and wasm backends). */
@@ -67,16 +67,6 @@ function forward(backendName: string): KernelConfig['kernelFunc'] {
     }
     return withoutScratch(backend, call.finish());
   };
-}
-
-interface DisposingBackend {
-  disposeData(dataId: object): void;
-}
-
-/** The outputs but the last, a scratch buffer, which is freed. */
-function withoutScratch(backend: object, outputs: TensorInfo[]): TensorInfo[] {
-  (backend as DisposingBackend).disposeData((outputs[outputs.length - 1] as TensorInfo).dataId);
-  return outputs.slice(0, -1);
 }
 
 /** Inputs: dy, x, potentials (the forward's). Output: ∂L/∂x (a scratch output of 4n + n² floats is freed). */

@@ -8,7 +8,7 @@
 import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { Tensor } from '../tf.js';
 import { tf } from '../tf.js';
-import { beginKernelCall } from './backendMemory.js';
+import { beginKernelCall, withoutScratch } from './backendMemory.js';
 import { fusedKernelsActive, registerOnFusedBackends } from './register.js';
 
 /** TF.js kernel names of the fused relaxed k-hot and its gradient (cpu and wasm backends). */
@@ -21,16 +21,6 @@ type KHotAttrs = NamedAttrMap & { k: number; temperature: number };
 function rowShape(shape: number[]): { rows: number; n: number; padded: number } {
   const n = shape[shape.length - 1];
   return { rows: tf.util.sizeFromShape(shape.slice(0, -1)), n, padded: Math.ceil(n / 4) * 4 };
-}
-
-interface DisposingBackend {
-  disposeData(dataId: object): void;
-}
-
-/** The first output alone (so the op returns one tensor); the second, a scratch buffer, is freed. */
-function firstFreeingScratch(backend: object, outputs: TensorInfo[]): TensorInfo {
-  (backend as DisposingBackend).disposeData((outputs[1] as TensorInfo).dataId);
-  return outputs[0] as TensorInfo;
 }
 
 /** Input: x [..., n]. Output: the relaxed k-hot (a scratch output of 3·n4 + 8 floats is freed). */
@@ -50,7 +40,7 @@ function forward(backendName: string): KernelConfig['kernelFunc'] {
     );
     const [out, scratch] = call.outputs;
     if (rows * n > 0) call.exports.topKForward(call.inputs[0], out, scratch, rows, n, k, 1 / temperature);
-    return firstFreeingScratch(backend, call.finish());
+    return withoutScratch(backend, call.finish())[0] as TensorInfo; // one tensor out; scratch freed
   };
 }
 
@@ -73,7 +63,7 @@ function backward(backendName: string): KernelConfig['kernelFunc'] {
     if (rows * n > 0) {
       call.exports.topKBackward(call.inputs[0], call.inputs[1], dx, scratch, rows, n, k, 1 / temperature);
     }
-    return firstFreeingScratch(backend, call.finish());
+    return withoutScratch(backend, call.finish())[0] as TensorInfo; // one tensor out; scratch freed
   };
 }
 
