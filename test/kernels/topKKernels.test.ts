@@ -10,29 +10,13 @@ import { useFusedKernels } from '../../src/kernels/register.js';
 import { fusedRelaxedKHotApplies } from '../../src/kernels/topKKernels.js';
 import { relaxedKHot } from '../../src/structured/relaxedTopK.js';
 import { tf } from '../../src/tf.js';
+import { largestDifference, largestMagnitude } from '../helpers/close.js';
 
 const startBackend = tf.getBackend();
 afterEach(() => useFusedKernels(true));
 afterAll(async () => {
   await tf.setBackend(startBackend);
 });
-
-/** max |a − b|; non-finite entries must be equal in both. */
-function largestDifference(a: tf.Tensor, b: tf.Tensor): number {
-  const ours = a.dataSync();
-  const expected = b.dataSync();
-  expect(ours.length).toBe(expected.length);
-  let worst = 0;
-  for (let i = 0; i < ours.length; i++) {
-    if (!Number.isFinite(expected[i])) expect(ours[i]).toBe(expected[i]);
-    else worst = Math.max(worst, Math.abs(ours[i] - expected[i]));
-  }
-  return worst;
-}
-
-function maxAbs(t: tf.Tensor): number {
-  return Array.from(t.dataSync()).reduce((m, v) => (Number.isFinite(v) ? Math.max(m, Math.abs(v)) : m), 0);
-}
 
 interface Case {
   name: string;
@@ -132,7 +116,7 @@ for (const backend of ['wasm', 'cpu']) {
         expect(largestDifference(ours.value, reference.value)).toBeLessThan(2e-6 * k);
         // gradients: measured ≤ 1e−6 of their largest entry
         expect(largestDifference(ours.gradient, reference.gradient)).toBeLessThan(
-          1e-5 * Math.max(1, maxAbs(reference.gradient)),
+          1e-5 * Math.max(1, largestMagnitude(reference.gradient)),
         );
         // and the soft k-hot sums to k in each row
         const sums = tf.sum(ours.value, -1);
