@@ -60,6 +60,18 @@ const K_SUBSET_NORMALIZER: [number, number] = [1000, 100];
 /** gumbelSinkhorn's case: [batch, n, n] log-scores, Sinkhorn iterations. */
 const SINKHORN = { batch: 32, n: 50, iterations: 20 };
 const PYTHON = '/usr/bin/python3';
+/**
+ * glibc malloc kept from returning PyTorch's buffers to the system: by default each step's large
+ * tensors are fresh mmaps whose pages fault in anew, and on this VM that cost moves from day to day
+ * (2026-11-29: the VAE step 28.7 ms by default, 11.8 ms with these — the 11–12 ms of earlier days).
+ * We compare against PyTorch at its fastest.
+ */
+const TORCH_ENV = {
+  ...process.env,
+  MALLOC_MMAP_THRESHOLD_: '2000000000',
+  MALLOC_TRIM_THRESHOLD_: '4000000000',
+  MALLOC_TOP_PAD_: '200000000',
+};
 
 interface TorchTimings {
   torch: string;
@@ -90,7 +102,7 @@ function torchTimings(repeats: number, part: TorchPart = 'all'): TorchTimings | 
             sinkhorn: SINKHORN,
           },
   );
-  const run = spawnSync(PYTHON, ['bench/bench_torch.py'], { input: job, encoding: 'utf8' });
+  const run = spawnSync(PYTHON, ['bench/bench_torch.py'], { input: job, encoding: 'utf8', env: TORCH_ENV });
   if (run.status !== 0) {
     console.log(
       `PyTorch not available at ${PYTHON} (${(run.stderr || String(run.error)).trim().split('\n').pop()}); ` +
