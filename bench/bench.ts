@@ -130,7 +130,9 @@ interface MatMulPart {
 async function matMulPart(repeats: number, relaxedSimd: boolean): Promise<MatMulPart> {
   const ceiling = await wasmCeiling(repeats);
   const products = matMulCases(repeats, relaxedSimd);
-  const choices: MatMulChoice[] = relaxedSimd ? ['fma', 'mul+add', 'tf.matMul'] : ['mul+add', 'tf.matMul'];
+  const choices: MatMulChoice[] = relaxedSimd
+    ? ['fma', 'fma, dense only', 'mul+add', 'tf.matMul']
+    : ['mul+add', 'tf.matMul'];
   const steps = vaeStepByMatMul(choices, VAE_STEPS);
   const vaeStep = Object.fromEntries(choices.map((choice, i) => [choice, steps[i]]));
   return { ceiling, products, choices, vaeStep };

@@ -1,6 +1,7 @@
 /** The work `npm run bench` times on this library's side (bench/bench_torch.py mirrors it). */
 import { useFmaMatMul, usePackedMatMul } from '../src/kernels/matMul.js';
 import { useFusedKernels } from '../src/kernels/register.js';
+import { useSparseMatMul } from '../src/kernels/sparseMatMul.js';
 import { Adam } from '../src/nn/adam.js';
 import { gumbelSoftmax } from '../src/ops/gumbelSoftmax.js';
 import { gumbelArray, gumbelArrayInJs } from '../src/random/noise.js';
@@ -161,11 +162,13 @@ export function vaeStepCase(repeats: number): Timing {
 }
 
 /** What the dense layers multiply on: the packed matMul with FMA or mul+add micro-kernel, or tf.matMul. */
-export type MatMulChoice = 'fma' | 'mul+add' | 'tf.matMul';
+/** The packed matMul with FMA or mul+add (both skip the zeros of a sparse A), FMA never sparse, or tf.matMul. */
+export type MatMulChoice = 'fma' | 'fma, dense only' | 'mul+add' | 'tf.matMul';
 
 function chooseMatMul(choice: MatMulChoice): void {
   usePackedMatMul(choice !== 'tf.matMul');
-  useFmaMatMul(choice === 'fma');
+  useFmaMatMul(choice.startsWith('fma'));
+  useSparseMatMul(choice !== 'fma, dense only');
 }
 
 /**

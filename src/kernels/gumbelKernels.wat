@@ -2755,4 +2755,169 @@
           (local.get $g) (i32.shl (local.get $n) (i32.const 2)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $row))))
+
+  ;; ---- Sparse A times dense B (the first dense layer's input is binary images, mostly zeros) ----
+
+  ;; The number of nonzero floats among `count` at x (NaN counts as nonzero; ±0 as zero).
+  (func (export "countNonzero") (param $x i32) (param $count i32) (result i32)
+    (local $i i32) (local $lanes v128) (local $total i32)
+    (block $vectorsDone
+      (loop $vector
+        (br_if $vectorsDone (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $count)))
+        ;; f32x4.ne gives −1 in a nonzero lane: subtracting counts it
+        (local.set $lanes
+          (i32x4.sub (local.get $lanes)
+            (f32x4.ne (v128.load align=4 (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))
+              (v128.const f32x4 0 0 0 0))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $vector)))
+    (local.set $total
+      (i32.add
+        (i32.add (i32x4.extract_lane 0 (local.get $lanes)) (i32x4.extract_lane 1 (local.get $lanes)))
+        (i32.add (i32x4.extract_lane 2 (local.get $lanes)) (i32x4.extract_lane 3 (local.get $lanes)))))
+    (block $done
+      (loop $scalar
+        (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
+        (local.set $total
+          (i32.add (local.get $total)
+            (f32.ne (f32.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))) (f32.const 0))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $scalar)))
+    (local.get $total))
+
+  ;; The nonzeros of op(A) [rows × shared] by rows (compressed sparse rows): row r's are entries
+  ;; starts[r] ≤ e < starts[r + 1], each with its value (values[e]) and the byte offset of the row of B
+  ;; it multiplies (offsets[e] = p · bRowBytes for A's element (r, p)). A's element (r, p) is at
+  ;; a + 4·(r·rowStride + p·columnStride). Branchless: every element is written, the count advances
+  ;; only past nonzeros (a data-dependent branch would mispredict at every third pixel).
+  (func (export "sparseRows")
+    (param $a i32) (param $rowStride i32) (param $columnStride i32) (param $rows i32) (param $shared i32)
+    (param $bRowBytes i32) (param $starts i32) (param $offsets i32) (param $values i32)
+    (local $r i32) (local $p i32) (local $n i32) (local $rowAt i32) (local $v f32)
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (i32.store (i32.add (local.get $starts) (i32.shl (local.get $r) (i32.const 2))) (local.get $n))
+        (local.set $rowAt (i32.add (local.get $a) (i32.shl (i32.mul (local.get $r) (local.get $rowStride)) (i32.const 2))))
+        (local.set $p (i32.const 0))
+        (block $done
+          (loop $element
+            (br_if $done (i32.ge_u (local.get $p) (local.get $shared)))
+            (local.set $v
+              (f32.load (i32.add (local.get $rowAt) (i32.shl (i32.mul (local.get $p) (local.get $columnStride)) (i32.const 2)))))
+            (f32.store (i32.add (local.get $values) (i32.shl (local.get $n) (i32.const 2))) (local.get $v))
+            (i32.store (i32.add (local.get $offsets) (i32.shl (local.get $n) (i32.const 2)))
+              (i32.mul (local.get $p) (local.get $bRowBytes)))
+            (local.set $n (i32.add (local.get $n) (f32.ne (local.get $v) (f32.const 0))))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $element)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $row)))
+    (i32.store (i32.add (local.get $starts) (i32.shl (local.get $rows) (i32.const 2))) (local.get $n)))
+
+  ;; B [shared × columns] (row stride `rowStride` elements) packed for sparseTimesDense: strips of 32
+  ;; columns one after another, each strip its `shared` rows of 32 floats (128 bytes, so a row of a
+  ;; strip is two whole cache lines where `out` is 64-byte aligned; TF.js's tensors are only 8-byte
+  ;; aligned), the last strip padded with zeros.
+  (func (export "sparsePackB") (param $b i32) (param $rowStride i32) (param $shared i32) (param $columns i32)
+        (param $out i32)
+    (local $j i32) (local $p i32) (local $width i32) (local $from i32) (local $q i32)
+    (block $stripsDone
+      (loop $strip
+        (br_if $stripsDone (i32.ge_u (local.get $j) (local.get $columns)))
+        (local.set $width (i32.sub (local.get $columns) (local.get $j)))
+        (local.set $p (i32.const 0))
+        (block $rowsDone
+          (loop $row
+            (br_if $rowsDone (i32.ge_u (local.get $p) (local.get $shared)))
+            (local.set $from
+              (i32.add (local.get $b)
+                (i32.shl (i32.add (i32.mul (local.get $p) (local.get $rowStride)) (local.get $j)) (i32.const 2))))
+            (if (i32.ge_u (local.get $width) (i32.const 32))
+              (then
+                (v128.store (local.get $out) (v128.load align=4 (local.get $from)))
+                (v128.store offset=16 (local.get $out) (v128.load offset=16 align=4 (local.get $from)))
+                (v128.store offset=32 (local.get $out) (v128.load offset=32 align=4 (local.get $from)))
+                (v128.store offset=48 (local.get $out) (v128.load offset=48 align=4 (local.get $from)))
+                (v128.store offset=64 (local.get $out) (v128.load offset=64 align=4 (local.get $from)))
+                (v128.store offset=80 (local.get $out) (v128.load offset=80 align=4 (local.get $from)))
+                (v128.store offset=96 (local.get $out) (v128.load offset=96 align=4 (local.get $from)))
+                (v128.store offset=112 (local.get $out) (v128.load offset=112 align=4 (local.get $from))))
+              (else
+                (memory.fill (local.get $out) (i32.const 0) (i32.const 128))
+                (memory.copy (local.get $out) (local.get $from) (i32.shl (local.get $width) (i32.const 2)))))
+            (local.set $out (i32.add (local.get $out) (i32.const 128)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $row)))
+        (local.set $j (i32.add (local.get $j) (i32.const 32)))
+        (br $strip))))
+
+  ;; `count` entries of S (offsets into a strip of packed B from bAt, and values) times that strip:
+  ;; Σ values[e] · (strip's row at offsets[e]) into the 32 floats at out (eight f32x4 accumulators,
+  ;; entries in order).
+  (func $sparseStrip (param $offsets i32) (param $values i32) (param $count i32) (param $bAt i32) (param $out i32)
+    (local $end i32) (local $at i32) (local $v v128)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
+    (local $s4 v128) (local $s5 v128) (local $s6 v128) (local $s7 v128)
+    (local.set $end (i32.add (local.get $offsets) (i32.shl (local.get $count) (i32.const 2))))
+    (block $done
+      (loop $entry
+        (br_if $done (i32.ge_u (local.get $offsets) (local.get $end)))
+        (local.set $at (i32.add (local.get $bAt) (i32.load (local.get $offsets))))
+        (local.set $v (v128.load32_splat (local.get $values)))
+        (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul (local.get $v) (v128.load (local.get $at)))))
+        (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul (local.get $v) (v128.load offset=16 (local.get $at)))))
+        (local.set $s2 (f32x4.add (local.get $s2) (f32x4.mul (local.get $v) (v128.load offset=32 (local.get $at)))))
+        (local.set $s3 (f32x4.add (local.get $s3) (f32x4.mul (local.get $v) (v128.load offset=48 (local.get $at)))))
+        (local.set $s4 (f32x4.add (local.get $s4) (f32x4.mul (local.get $v) (v128.load offset=64 (local.get $at)))))
+        (local.set $s5 (f32x4.add (local.get $s5) (f32x4.mul (local.get $v) (v128.load offset=80 (local.get $at)))))
+        (local.set $s6 (f32x4.add (local.get $s6) (f32x4.mul (local.get $v) (v128.load offset=96 (local.get $at)))))
+        (local.set $s7 (f32x4.add (local.get $s7) (f32x4.mul (local.get $v) (v128.load offset=112 (local.get $at)))))
+        (local.set $offsets (i32.add (local.get $offsets) (i32.const 4)))
+        (local.set $values (i32.add (local.get $values) (i32.const 4)))
+        (br $entry)))
+    (v128.store align=4 (local.get $out) (local.get $s0))
+    (v128.store offset=16 align=4 (local.get $out) (local.get $s1))
+    (v128.store offset=32 align=4 (local.get $out) (local.get $s2))
+    (v128.store offset=48 align=4 (local.get $out) (local.get $s3))
+    (v128.store offset=64 align=4 (local.get $out) (local.get $s4))
+    (v128.store offset=80 align=4 (local.get $out) (local.get $s5))
+    (v128.store offset=96 align=4 (local.get $out) (local.get $s6))
+    (v128.store offset=112 align=4 (local.get $out) (local.get $s7)))
+
+  ;; C [rows × columns] = S·B for S in compressed sparse rows (sparseRows, with bRowBytes = 128) and B
+  ;; packed by sparsePackB: C's row r is Σ over row r's entries of values[e] · (B's row), in the
+  ;; entries' order. Strip by strip, so a strip of B (shared · 128 bytes) stays in L2 while every row
+  ;; of S passes it; a last strip narrower than 32 columns goes through the 128-byte `tile`.
+  (func (export "sparseTimesDense")
+    (param $starts i32) (param $offsets i32) (param $values i32) (param $rows i32)
+    (param $packedB i32) (param $shared i32) (param $columns i32) (param $c i32) (param $tile i32)
+    (local $j i32) (local $r i32) (local $first i32) (local $width i32) (local $out i32) (local $bAt i32)
+    (local.set $bAt (local.get $packedB))
+    (block $stripsDone
+      (loop $strip
+        (br_if $stripsDone (i32.ge_u (local.get $j) (local.get $columns)))
+        (local.set $width (i32.sub (local.get $columns) (local.get $j)))
+        (local.set $r (i32.const 0))
+        (block $rowsDone
+          (loop $row
+            (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+            (local.set $first (i32.load (i32.add (local.get $starts) (i32.shl (local.get $r) (i32.const 2)))))
+            (local.set $out
+              (i32.add (local.get $c)
+                (i32.shl (i32.add (i32.mul (local.get $r) (local.get $columns)) (local.get $j)) (i32.const 2))))
+            (call $sparseStrip
+              (i32.add (local.get $offsets) (i32.shl (local.get $first) (i32.const 2)))
+              (i32.add (local.get $values) (i32.shl (local.get $first) (i32.const 2)))
+              (i32.sub (i32.load offset=4 (i32.add (local.get $starts) (i32.shl (local.get $r) (i32.const 2))))
+                (local.get $first))
+              (local.get $bAt)
+              (select (local.get $out) (local.get $tile) (i32.ge_u (local.get $width) (i32.const 32))))
+            (if (i32.lt_u (local.get $width) (i32.const 32))
+              (then (memory.copy (local.get $out) (local.get $tile) (i32.shl (local.get $width) (i32.const 2)))))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $row)))
+        (local.set $bAt (i32.add (local.get $bAt) (i32.shl (local.get $shared) (i32.const 7))))
+        (local.set $j (i32.add (local.get $j) (i32.const 32)))
+        (br $strip))))
 )

@@ -5,6 +5,7 @@ import { type CpuBackendLike, type WasmBackendLike, wasmBackendKernels } from '.
 import { FMA_PANEL_ROWS, fmaMicroKernelOn, type MicroKernel, relaxedSimdAvailable } from './fmaKernel.js';
 import { type KernelExports, ScratchKernels } from './module.js';
 import { fusedKernelsActive, registerOnFusedBackends } from './register.js';
+import { multiplySparse, sparseProductPays, sparseScratchBytes } from './sparseMatMul.js';
 
 /** TF.js kernel name of the packed matMul (cpu and wasm backends). */
 export const PACKED_MAT_MUL = 'GumbelPackedMatMul';
@@ -125,11 +126,23 @@ function packedMatMul(backendName: string): KernelConfig['kernelFunc'] {
       const exports = wasmBackendKernels(backend) as KernelExports;
       const wasm = backend as unknown as WasmBackendLike;
       const memory = wasm.wasm.asm?.memory as WebAssembly.Memory; // wasmBackendKernels checked it
+      const offset = (info: TensorInfo) => wasm.dataIdMap.get(info.dataId)?.memoryOffset ?? 0;
+      const output = wasm.makeOutput(outputShape, 'float32');
+      const aSize = product.rows * product.shared;
+      if (sparseProductPays(product, exports.countNonzero(offset(a), aSize))) {
+        const buffers = wasm.makeOutput([sparseScratchBytes(product).total / 4], 'float32');
+        multiplySparse(exports, product, {
+          a: offset(a),
+          b: offset(b),
+          c: offset(output),
+          scratch: offset(buffers),
+        });
+        wasm.disposeData(buffers.dataId);
+        return output;
+      }
       const microKernel = microKernelOn(exports, memory);
       const scratch = scratchBytes(product, microKernel.panelRows);
-      const output = wasm.makeOutput(outputShape, 'float32');
       const buffers = wasm.makeOutput([(scratch.packedA + scratch.packedB + scratch.tile) / 4], 'float32');
-      const offset = (info: TensorInfo) => wasm.dataIdMap.get(info.dataId)?.memoryOffset ?? 0;
       const start = offset(buffers);
       if (product.rows * product.columns > 0) {
         multiply(exports, microKernel, product, {
@@ -147,20 +160,24 @@ function packedMatMul(backendName: string): KernelConfig['kernelFunc'] {
     const kernels = ScratchKernels.get() as ScratchKernels;
     const microKernel = microKernelOn(kernels.exports, kernels.memory);
     const scratch = scratchBytes(product, microKernel.panelRows);
+    const sparse = sparseScratchBytes(product);
     const cpu = backend as unknown as CpuBackendLike;
     const sizes = [a, b].map((info) => tf.util.sizeFromShape(info.shape));
     const outputSize = product.rows * product.columns;
-    const [aAt, bAt, cAt, packedA, packedB, tile] = kernels.reserve([
+    const [aAt, bAt, cAt, packedA, packedB, tile, sparseScratch] = kernels.reserve([
       sizes[0] * 4,
       sizes[1] * 4,
       outputSize * 4,
       scratch.packedA,
       scratch.packedB,
       scratch.tile,
+      sparse.total,
     ]);
     kernels.floats(aAt, sizes[0]).set(cpu.readSync(a.dataId));
     kernels.floats(bAt, sizes[1]).set(cpu.readSync(b.dataId));
-    if (outputSize > 0)
+    if (sparseProductPays(product, kernels.exports.countNonzero(aAt, sizes[0]))) {
+      multiplySparse(kernels.exports, product, { a: aAt, b: bAt, c: cAt, scratch: sparseScratch });
+    } else if (outputSize > 0)
       multiply(kernels.exports, microKernel, product, { a: aAt, b: bAt, c: cAt, packedA, packedB, tile });
     return cpu.makeTensorInfo(outputShape, 'float32', kernels.floats(cAt, outputSize).slice());
   };

@@ -109,6 +109,30 @@ export interface KernelExports {
     accumulate: number,
     tile: number,
   ): void;
+  countNonzero(x: number, count: number): number;
+  sparseRows(
+    a: number,
+    rowStride: number,
+    columnStride: number,
+    rows: number,
+    shared: number,
+    bRowBytes: number,
+    starts: number,
+    offsets: number,
+    values: number,
+  ): void;
+  sparsePackB(b: number, rowStride: number, shared: number, columns: number, out: number): void;
+  sparseTimesDense(
+    starts: number,
+    offsets: number,
+    values: number,
+    rows: number,
+    packedB: number,
+    shared: number,
+    columns: number,
+    c: number,
+    tile: number,
+  ): void;
   denseBiasActivation(
     linear: number,
     bias: number,

@@ -11,6 +11,7 @@ import { tf } from '../../src/index.js';
 import { fmaMatMulActive, packedMatMulOp, useFmaMatMul } from '../../src/kernels/matMul.js';
 import { fusedKernelsActive } from '../../src/kernels/register.js';
 import { enableRelaxedSimd } from '../../src/nodeWasmFeatures.js';
+import { expectWithinSummationRounding, referenceProduct } from '../helpers/matMulReference.js';
 
 // Before the first matMul (the FMA module is compiled or refused once); Node 20 needs the V8 flag.
 const relaxedSimd = enableRelaxedSimd();
@@ -20,31 +21,6 @@ afterAll(async () => {
   useFmaMatMul(true);
   await tf.setBackend(startBackend);
 });
-
-/** C = op(A)·op(B) in float64, with the bound Σ|a||b| of each entry's rounding error. */
-function reference(
-  a: Float32Array,
-  b: Float32Array,
-  rows: number,
-  shared: number,
-  columns: number,
-  transposeA: boolean,
-  transposeB: boolean,
-) {
-  const value = new Float64Array(rows * columns);
-  const magnitude = new Float64Array(rows * columns);
-  for (let i = 0; i < rows; i++) {
-    for (let p = 0; p < shared; p++) {
-      const x = transposeA ? a[p * rows + i] : a[i * shared + p];
-      for (let j = 0; j < columns; j++) {
-        const y = transposeB ? b[j * shared + p] : b[p * columns + j];
-        value[i * columns + j] += x * y;
-        magnitude[i * columns + j] += Math.abs(x * y);
-      }
-    }
-  }
-  return { value, magnitude };
-}
 
 const SHAPES: [number, number, number][] = [
   [1, 1, 1],
@@ -106,25 +82,20 @@ describe.each(VARIANTS)('packed matMul on %s, %s micro-kernel', (backend, varian
           const product = packedMatMulOp(a, b, transposeA, transposeB);
           expect(product.shape).toEqual([rows, columns]);
           const ours = product.dataSync();
-          const expected = reference(
-            a.dataSync() as Float32Array,
-            b.dataSync() as Float32Array,
+          const expected = referenceProduct(
+            a.dataSync(),
+            b.dataSync(),
             rows,
             shared,
             columns,
             transposeA,
             transposeB,
           );
-          let worst = 0;
-          for (let i = 0; i < ours.length; i++) {
-            // Float32 summation error is at most shared·2⁻²⁴·Σ|a||b| to first order: each entry
-            // goes through at most `shared` roundings per product term with either micro-kernel
-            // (FMA rounds once per step, mul+add twice but the product's rounding is relative to
-            // that term alone); allow that bound.
-            const bound = shared * 2 ** -24 * expected.magnitude[i] + 1e-30;
-            worst = Math.max(worst, Math.abs(ours[i] - expected.value[i]) / bound);
-          }
-          expect(worst).toBeLessThan(1);
+          // Float32 summation error is at most shared·2⁻²⁴·Σ|a||b| to first order: each entry
+          // goes through at most `shared` roundings per product term with either micro-kernel
+          // (FMA rounds once per step, mul+add twice but the product's rounding is relative to
+          // that term alone); allow that bound.
+          expectWithinSummationRounding(ours, expected, shared);
           tf.dispose([a, b, product]);
           expect(tf.memory().numTensors).toBe(before);
         }
