@@ -7,7 +7,7 @@
  * jit/grad on its wasm backend (bench/jaxCases.ts; one thread in Node) and PyTorch doing identical
  * work on one thread and on two (bench/bench_torch.py via /usr/bin/python3, optional). Each
  * of our rows is also timed with the fused kernels off (the composed TF.js ops other backends run).
- * Then a memory soak: RSS and live tensors over `--soak-steps` (default 10,000) training steps.
+ * Then a memory soak in a process of its own: RSS and live tensors over `--soak-steps` (default 10,000) training steps.
  * Prints a table (bench/storyTable.ts) with the ratios ours/jax-js and ours/PyTorch (> 1: we are
  * slower) and writes runs/bench/bench.json.
  *
@@ -42,7 +42,7 @@ import {
 } from './cases.js';
 import { jaxTimings } from './jaxCases.js';
 import { matMulCases, matMulTable } from './matMulCases.js';
-import { memorySoak } from './soak.js';
+import { memorySoakInChild } from './soak.js';
 import { type StoryRow, storyTable } from './storyTable.js';
 import { kSubsetLogNormalizerCase, relaxedTopKCase } from './subsetCases.js';
 import type { Timing } from './timing.js';
@@ -289,12 +289,12 @@ async function main(): Promise<void> {
     `Gumbel noise: ${million(noise.gumbelPerSecond)} M elements/s (WebAssembly kernel), ${million(noise.jsGumbelPerSecond)} M/s (JS reference); ` +
       `typed-array copy of the same bytes: ${million(noise.copyPerSecond)} M elements/s`,
   );
-  const soak = soakSteps > 0 ? memorySoak(soakSteps) : [];
+  const soak = soakSteps > 0 ? memorySoakInChild(soakSteps) : [];
   if (soak.length > 0) {
     const first = soak[1] ?? soak[0];
     const last = soak[soak.length - 1];
     console.log(
-      `memory soak, ${soakSteps} steps of a reduced VAE: RSS ${first.rssMb.toFixed(0)} MB at step ${first.step} → ` +
+      `memory soak, ${soakSteps} steps of a reduced VAE in a process of its own: RSS ${first.rssMb.toFixed(0)} MB at step ${first.step} → ` +
         `${last.rssMb.toFixed(0)} MB at step ${last.step} (max ${Math.max(...soak.map((s) => s.rssMb)).toFixed(0)}); ` +
         `live tensors ${soak.map((s) => s.tensors).join(', ')}`,
     );
