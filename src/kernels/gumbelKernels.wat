@@ -2758,23 +2758,32 @@
 
   ;; ---- Sparse A times dense B (the first dense layer's input is binary images, mostly zeros) ----
 
-  ;; The number of nonzero floats among `count` at x (NaN counts as nonzero; ±0 as zero).
-  (func (export "countNonzero") (param $x i32) (param $count i32) (result i32)
-    (local $i i32) (local $lanes v128) (local $total i32)
+  ;; The number of nonzero floats among `count` at x (NaN counts as nonzero; ±0 as zero), or, once
+  ;; more than `limit` have been seen, a number above `limit` (the scan stops there: a dense A is
+  ;; told apart after scanning `limit` floats, not all of them).
+  (func (export "countNonzero") (param $x i32) (param $count i32) (param $limit i32) (result i32)
+    (local $i i32) (local $lanes v128) (local $total i32) (local $blockEnd i32)
     (block $vectorsDone
-      (loop $vector
-        (br_if $vectorsDone (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $count)))
-        ;; f32x4.ne gives −1 in a nonzero lane: subtracting counts it
-        (local.set $lanes
-          (i32x4.sub (local.get $lanes)
-            (f32x4.ne (v128.load align=4 (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))
-              (v128.const f32x4 0 0 0 0))))
-        (local.set $i (i32.add (local.get $i) (i32.const 4)))
-        (br $vector)))
-    (local.set $total
-      (i32.add
-        (i32.add (i32x4.extract_lane 0 (local.get $lanes)) (i32x4.extract_lane 1 (local.get $lanes)))
-        (i32.add (i32x4.extract_lane 2 (local.get $lanes)) (i32x4.extract_lane 3 (local.get $lanes)))))
+      (loop $block
+        ;; blocks of 256 floats, the lanes' sum checked against the limit after each
+        (local.set $blockEnd (i32.add (local.get $i) (i32.const 256)))
+        (if (i32.gt_u (local.get $blockEnd) (i32.and (local.get $count) (i32.const -4)))
+          (then (local.set $blockEnd (i32.and (local.get $count) (i32.const -4)))))
+        (br_if $vectorsDone (i32.ge_u (local.get $i) (local.get $blockEnd)))
+        (loop $vector
+          ;; f32x4.ne gives −1 in a nonzero lane: subtracting counts it
+          (local.set $lanes
+            (i32x4.sub (local.get $lanes)
+              (f32x4.ne (v128.load align=4 (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))
+                (v128.const f32x4 0 0 0 0))))
+          (local.set $i (i32.add (local.get $i) (i32.const 4)))
+          (br_if $vector (i32.lt_u (local.get $i) (local.get $blockEnd))))
+        (local.set $total
+          (i32.add
+            (i32.add (i32x4.extract_lane 0 (local.get $lanes)) (i32x4.extract_lane 1 (local.get $lanes)))
+            (i32.add (i32x4.extract_lane 2 (local.get $lanes)) (i32x4.extract_lane 3 (local.get $lanes)))))
+        (if (i32.gt_u (local.get $total) (local.get $limit)) (then (return (local.get $total))))
+        (br $block)))
     (block $done
       (loop $scalar
         (br_if $done (i32.ge_u (local.get $i) (local.get $count)))

@@ -128,8 +128,7 @@ function packedMatMul(backendName: string): KernelConfig['kernelFunc'] {
       const memory = wasm.wasm.asm?.memory as WebAssembly.Memory; // wasmBackendKernels checked it
       const offset = (info: TensorInfo) => wasm.dataIdMap.get(info.dataId)?.memoryOffset ?? 0;
       const output = wasm.makeOutput(outputShape, 'float32');
-      const aSize = product.rows * product.shared;
-      if (sparseProductPays(product, exports.countNonzero(offset(a), aSize))) {
+      if (sparseProductPays(exports, product, offset(a))) {
         const buffers = wasm.makeOutput([sparseScratchBytes(product).total / 4], 'float32');
         multiplySparse(exports, product, {
           a: offset(a),
@@ -175,7 +174,7 @@ function packedMatMul(backendName: string): KernelConfig['kernelFunc'] {
     ]);
     kernels.floats(aAt, sizes[0]).set(cpu.readSync(a.dataId));
     kernels.floats(bAt, sizes[1]).set(cpu.readSync(b.dataId));
-    if (sparseProductPays(product, kernels.exports.countNonzero(aAt, sizes[0]))) {
+    if (sparseProductPays(kernels.exports, product, aAt)) {
       multiplySparse(kernels.exports, product, { a: aAt, b: bAt, c: cAt, scratch: sparseScratch });
     } else if (outputSize > 0)
       multiply(kernels.exports, microKernel, product, { a: aAt, b: bAt, c: cAt, packedA, packedB, tile });

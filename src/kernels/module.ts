@@ -109,7 +109,7 @@ export interface KernelExports {
     accumulate: number,
     tile: number,
   ): void;
-  countNonzero(x: number, count: number): number;
+  countNonzero(x: number, count: number, limit: number): number;
   sparseRows(
     a: number,
     rowStride: number,

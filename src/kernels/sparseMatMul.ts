@@ -19,11 +19,16 @@ let sparseEnabled = true;
  */
 export const SPARSE_DENSITY = 0.5;
 
-/** Whether op(A)·op(B) runs on the sparse kernel: B not transposed, A with `nonzeros` few enough. */
-export function sparseProductPays(product: Product, nonzeros: number): boolean {
-  return (
-    sparseEnabled && product.bColumnStride === 1 && nonzeros <= SPARSE_DENSITY * product.rows * product.shared
-  );
+/**
+ * Whether op(A)·op(B) runs on the sparse kernel: on, B not transposed, and at most
+ * {@link SPARSE_DENSITY} of A nonzero (counted at `a`, a byte offset in `exports`' memory; the
+ * count stops once past that share).
+ */
+export function sparseProductPays(exports: KernelExports, product: Product, a: number): boolean {
+  if (!sparseEnabled || product.bColumnStride !== 1) return false;
+  const size = product.rows * product.shared;
+  const limit = Math.floor(SPARSE_DENSITY * size);
+  return exports.countNonzero(a, size, limit) <= limit;
 }
 
 /** Columns per strip of B in the sparse kernel (eight f32x4 accumulators). */
