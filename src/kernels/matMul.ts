@@ -5,7 +5,7 @@ import { type CpuBackendLike, type WasmBackendLike, wasmBackendKernels } from '.
 import { FMA_PANEL_ROWS, fmaMicroKernelOn, type MicroKernel, relaxedSimdAvailable } from './fmaKernel.js';
 import { type KernelExports, ScratchKernels } from './module.js';
 import { fusedKernelsActive, registerOnFusedBackends } from './register.js';
-import { multiplySparse, sparseProductPays, sparseScratchBytes } from './sparseMatMul.js';
+import { multiplySparse, sparseNonzeros, sparseScratchBytes } from './sparseMatMul.js';
 
 /** TF.js kernel name of the packed matMul (cpu and wasm backends). */
 export const PACKED_MAT_MUL = 'GumbelPackedMatMul';
@@ -128,14 +128,11 @@ function packedMatMul(backendName: string): KernelConfig['kernelFunc'] {
       const memory = wasm.wasm.asm?.memory as WebAssembly.Memory; // wasmBackendKernels checked it
       const offset = (info: TensorInfo) => wasm.dataIdMap.get(info.dataId)?.memoryOffset ?? 0;
       const output = wasm.makeOutput(outputShape, 'float32');
-      if (sparseProductPays(exports, product, offset(a))) {
-        const buffers = wasm.makeOutput([sparseScratchBytes(product).total / 4], 'float32');
-        multiplySparse(exports, product, {
-          a: offset(a),
-          b: offset(b),
-          c: offset(output),
-          scratch: offset(buffers),
-        });
+      const nonzeros = sparseNonzeros(exports, product, offset(a));
+      if (nonzeros !== undefined) {
+        const buffers = wasm.makeOutput([sparseScratchBytes(product, nonzeros).total / 4], 'float32');
+        const at = { a: offset(a), b: offset(b), c: offset(output), scratch: offset(buffers) };
+        multiplySparse(exports, product, nonzeros, at);
         wasm.disposeData(buffers.dataId);
         return output;
       }
@@ -157,27 +154,30 @@ function packedMatMul(backendName: string): KernelConfig['kernelFunc'] {
       return output;
     }
     const kernels = ScratchKernels.get() as ScratchKernels;
-    const microKernel = microKernelOn(kernels.exports, kernels.memory);
-    const scratch = scratchBytes(product, microKernel.panelRows);
-    const sparse = sparseScratchBytes(product);
     const cpu = backend as unknown as CpuBackendLike;
     const sizes = [a, b].map((info) => tf.util.sizeFromShape(info.shape));
     const outputSize = product.rows * product.columns;
-    const [aAt, bAt, cAt, packedA, packedB, tile, sparseScratch] = kernels.reserve([
-      sizes[0] * 4,
-      sizes[1] * 4,
-      outputSize * 4,
-      scratch.packedA,
-      scratch.packedB,
-      scratch.tile,
-      sparse.total,
-    ]);
+    // A, B and C first; the scratch after them only for the path taken (reserve keeps the offsets
+    // of the same leading sizes, and growing the memory keeps its contents).
+    const operands = [sizes[0] * 4, sizes[1] * 4, outputSize * 4];
+    const [aAt, bAt, cAt] = kernels.reserve(operands);
     kernels.floats(aAt, sizes[0]).set(cpu.readSync(a.dataId));
     kernels.floats(bAt, sizes[1]).set(cpu.readSync(b.dataId));
-    if (sparseProductPays(kernels.exports, product, aAt)) {
-      multiplySparse(kernels.exports, product, { a: aAt, b: bAt, c: cAt, scratch: sparseScratch });
-    } else if (outputSize > 0)
+    const nonzeros = sparseNonzeros(kernels.exports, product, aAt);
+    if (nonzeros !== undefined) {
+      const [, , , scratchAt] = kernels.reserve([...operands, sparseScratchBytes(product, nonzeros).total]);
+      multiplySparse(kernels.exports, product, nonzeros, { a: aAt, b: bAt, c: cAt, scratch: scratchAt });
+    } else if (outputSize > 0) {
+      const microKernel = microKernelOn(kernels.exports, kernels.memory);
+      const scratch = scratchBytes(product, microKernel.panelRows);
+      const [, , , packedA, packedB, tile] = kernels.reserve([
+        ...operands,
+        scratch.packedA,
+        scratch.packedB,
+        scratch.tile,
+      ]);
       multiply(kernels.exports, microKernel, product, { a: aAt, b: bAt, c: cAt, packedA, packedB, tile });
+    }
     return cpu.makeTensorInfo(outputShape, 'float32', kernels.floats(cAt, outputSize).slice());
   };
 }

@@ -20,25 +20,30 @@ let sparseEnabled = true;
 export const SPARSE_DENSITY = 0.5;
 
 /**
- * Whether op(A)·op(B) runs on the sparse kernel: on, B not transposed, and at most
- * {@link SPARSE_DENSITY} of A nonzero (counted at `a`, a byte offset in `exports`' memory; the
- * count stops once past that share).
+ * A's nonzero count where op(A)·op(B) runs on the sparse kernel — on, B not transposed, and at
+ * most {@link SPARSE_DENSITY} of A nonzero (counted at `a`, a byte offset in `exports`' memory;
+ * the count stops once past that share) — else undefined.
  */
-export function sparseProductPays(exports: KernelExports, product: Product, a: number): boolean {
-  if (!sparseEnabled || product.bColumnStride !== 1) return false;
+export function sparseNonzeros(exports: KernelExports, product: Product, a: number): number | undefined {
+  if (!sparseEnabled || product.bColumnStride !== 1) return undefined;
   const size = product.rows * product.shared;
   const limit = Math.floor(SPARSE_DENSITY * size);
-  return exports.countNonzero(a, size, limit) <= limit;
+  const nonzeros = exports.countNonzero(a, size, limit);
+  return nonzeros <= limit ? nonzeros : undefined;
 }
 
 /** Columns per strip of B in the sparse kernel (eight f32x4 accumulators). */
 const SPARSE_STRIP = 32;
 
 /**
- * Bytes of the sparse kernel's buffers: row starts, offsets and values for every element of A, B
+ * Bytes of the sparse kernel's buffers for A with `nonzeros` nonzeros: row starts, an offset and a
+ * value per nonzero (and one more: the gathering writes every element at the next free place), B
  * packed by strips, and a strip-wide tile; `total` leaves room to align the packed B to 64 bytes.
  */
-export function sparseScratchBytes(product: Product): {
+export function sparseScratchBytes(
+  product: Product,
+  nonzeros: number,
+): {
   starts: number;
   entries: number;
   packedB: number;
@@ -46,7 +51,7 @@ export function sparseScratchBytes(product: Product): {
   total: number;
 } {
   const starts = (product.rows + 1) * 4;
-  const entries = product.rows * product.shared * 4;
+  const entries = (nonzeros + 1) * 4;
   const packedB = Math.ceil(product.columns / SPARSE_STRIP) * SPARSE_STRIP * product.shared * 4;
   const tile = SPARSE_STRIP * 4;
   return { starts, entries, packedB, tile, total: 64 + packedB + tile + starts + 2 * entries };
@@ -55,14 +60,15 @@ export function sparseScratchBytes(product: Product): {
 /**
  * op(A)·B by rows of A's nonzeros: gathers them (sparseRows), packs B by strips of 32 columns
  * (sparsePackB), then sums each row's rows of B (sparseTimesDense). Byte offsets of A, B, C and of a
- * buffer of {@link sparseScratchBytes}' `total`.
+ * buffer of {@link sparseScratchBytes}' `total` for A's `nonzeros`.
  */
 export function multiplySparse(
   exports: KernelExports,
   product: Product,
+  nonzeros: number,
   at: { a: number; b: number; c: number; scratch: number },
 ): void {
-  const bytes = sparseScratchBytes(product);
+  const bytes = sparseScratchBytes(product, nonzeros);
   const packedB = Math.ceil(at.scratch / 64) * 64;
   const tile = packedB + bytes.packedB;
   const starts = tile + bytes.tile;
