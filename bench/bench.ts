@@ -7,7 +7,8 @@
  * jit/grad on its wasm backend (bench/jaxCases.ts; one thread in Node) and PyTorch doing identical
  * work on one thread and on two (bench/bench_torch.py via /usr/bin/python3, optional). Each
  * of our rows is also timed with the fused kernels off (the composed TF.js ops other backends run).
- * Then a memory soak in a process of its own: RSS and live tensors over `--soak-steps` (default 10,000) training steps.
+ * Then a memory soak in a process of its own: RSS and live tensors over `--soak-steps` (default
+ * 10,000) training steps.
  * Prints a table (bench/storyTable.ts) with the ratios ours/jax-js and ours/PyTorch (> 1: we are
  * slower) and writes runs/bench/bench.json.
  *

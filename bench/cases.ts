@@ -161,8 +161,10 @@ export function vaeStepCase(repeats: number): Timing {
   return timing;
 }
 
-/** What the dense layers multiply on: the packed matMul with FMA or mul+add micro-kernel, or tf.matMul. */
-/** The packed matMul with FMA or mul+add (both skip the zeros of a sparse A), FMA never sparse, or tf.matMul. */
+/**
+ * What the dense layers multiply on: the packed matMul with its FMA or mul+add micro-kernel (both
+ * skipping a mostly-zero A's zeros), the FMA one never skipping them, or tf.matMul.
+ */
 export type MatMulChoice = 'fma' | 'fma, dense only' | 'mul+add' | 'tf.matMul';
 
 function chooseMatMul(choice: MatMulChoice): void {

@@ -2830,7 +2830,7 @@
   ;; aligned), the last strip padded with zeros.
   (func (export "sparsePackB") (param $b i32) (param $rowStride i32) (param $shared i32) (param $columns i32)
         (param $out i32)
-    (local $j i32) (local $p i32) (local $width i32) (local $from i32) (local $q i32)
+    (local $j i32) (local $p i32) (local $width i32) (local $from i32)
     (block $stripsDone
       (loop $strip
         (br_if $stripsDone (i32.ge_u (local.get $j) (local.get $columns)))

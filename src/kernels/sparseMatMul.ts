@@ -15,7 +15,7 @@ let sparseEnabled = true;
  * The largest share of nonzeros in A at which op(A)·B runs as sparse rows times B. Measured at the
  * VAE's shapes (2026-11-29, wasm, FMA packed kernel beside it): the sparse path takes 0.4× the
  * packed kernel's time at 20 % nonzeros, 0.75–0.93× at 50 %, and breaks even near 60 %. Binary
- * digit images are 10–30 % ones; a trained encoder's ReLU outputs 15–35 % nonzero.
+ * digit images are 10–30 % ones; a trained encoder's ReLU outputs 18–34 % nonzero.
  */
 export const SPARSE_DENSITY = 0.5;
 
